@@ -1,1 +1,6 @@
-return 0;
+using System.CommandLine;
+using NerfEngine.Shared.Fabric.Hosting;
+
+var root = new RootCommand("NerfEngine sensor node: capture packets, build graph edges, publish edge batches.");
+root.Subcommands.Add(NodeRunCommand.Create("sensor", "Run the sensor node with management HTTP on port 8559."));
+return await CliRunner.InvokeAsync(root, args);
