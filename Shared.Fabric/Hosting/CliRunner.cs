@@ -14,7 +14,8 @@ public static class CliRunner
     {
         try
         {
-            return await root.Parse(args).InvokeAsync();
+            // Our handler below prints one clear line; the library's default would print a stack trace.
+            return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
         catch (Exception ex) when (ex is ArgumentException or FileNotFoundException or InvalidOperationException
                                        or IOException or UnauthorizedAccessException or FormatException)

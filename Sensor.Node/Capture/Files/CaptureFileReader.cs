@@ -1,0 +1,131 @@
+using System.Buffers.Binary;
+using NerfEngine.Sensor.Parsing;
+
+namespace NerfEngine.Sensor.Capture.Files;
+
+/// <summary>The container format of a capture file.</summary>
+public enum CaptureFileFormat
+{
+    /// <summary>Classic libpcap format (microsecond or nanosecond, either byte order).</summary>
+    Pcap,
+    /// <summary>pcapng (draft-ietf-opsawg-pcapng): sections, interfaces, enhanced/simple packet blocks.</summary>
+    PcapNg,
+}
+
+/// <summary>
+/// Streams packet records out of a pcap or pcapng file. Enumerator-shaped (<see cref="MoveNext"/> /
+/// <see cref="Current"/>) rather than IEnumerable because each record is a span over one reusable
+/// buffer; an async replay loop can await between <see cref="MoveNext"/> and using <see cref="Current"/>.
+/// </summary>
+/// <example><code>
+/// using var reader = CaptureFileReader.Open("trace.pcapng");
+/// while (reader.MoveNext())
+/// {
+///     var record = reader.Current;
+///     PacketParser.Parse(record.Data, out var packet, record.OriginalLength, linkType: record.LinkType);
+/// }
+/// </code></example>
+/// <remarks>
+/// Structural errors throw <see cref="CaptureFileFormatException"/> (a truncated final record throws
+/// <see cref="CaptureFileTruncatedException"/>) after every complete record before them was delivered.
+/// Not thread-safe: one reader belongs to one replay loop.
+/// </remarks>
+public abstract class CaptureFileReader : IDisposable
+{
+    private const uint PcapNgSectionHeaderType = 0x0A0D0D0A;
+
+    private long _recordOffset;
+    private long _timestampNanoseconds;
+    private int _interfaceIndex;
+    private LinkType _linkType;
+    private int _dataOffset;
+    private int _dataLength;
+    private int _originalLength;
+    private bool _hasCurrent;
+
+    private protected CaptureFileReader(CaptureInput input) => Input = input;
+
+    private protected CaptureInput Input { get; }
+
+    /// <summary>Which container format the file turned out to be.</summary>
+    public abstract CaptureFileFormat Format { get; }
+
+    /// <summary>Records delivered so far.</summary>
+    public long RecordsRead { get; private set; }
+
+    /// <summary>The record <see cref="MoveNext"/> last read; valid until the next call to it.</summary>
+    public CaptureRecord Current => _hasCurrent
+        ? new CaptureRecord(_recordOffset, _timestampNanoseconds, _interfaceIndex, _linkType,
+            Input.Buffer.AsSpan(_dataOffset, _dataLength), _originalLength)
+        : throw new InvalidOperationException("MoveNext has not returned true yet.");
+
+    /// <summary>Opens a capture file and recognises its format from its first four bytes.</summary>
+    public static CaptureFileReader Open(string path)
+    {
+        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 64 * 1024, FileOptions.SequentialScan);
+        try
+        {
+            return Open(stream, path, leaveOpen: false);
+        }
+        catch
+        {
+            stream.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Reads a capture from any stream (a pipe, a test's MemoryStream); <paramref name="sourceName"/> names it in errors.</summary>
+    public static CaptureFileReader Open(Stream stream, string sourceName = "capture stream", bool leaveOpen = false)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        var input = new CaptureInput(stream, sourceName, leaveOpen);
+        Span<byte> magicBytes = stackalloc byte[4];
+        int read = input.Fill(magicBytes);
+        if (read < magicBytes.Length)
+        {
+            throw input.Corrupt(0, read == 0 ? "the file is empty" : $"the file holds only {read} bytes, too few for any capture file header");
+        }
+
+        uint magic = BinaryPrimitives.ReadUInt32LittleEndian(magicBytes);
+        if (magic == PcapNgSectionHeaderType)
+        {
+            return new PcapNgFileReader(input);
+        }
+        if (PcapFileReader.IsMagic(magic))
+        {
+            return new PcapFileReader(input, magic);
+        }
+        throw input.Corrupt(0, $"magic 0x{magic:X8} is neither pcap (a1b2c3d4/a1b23c4d, either byte order) nor pcapng (0a0d0d0a)");
+    }
+
+    /// <summary>Reads the next packet record, skipping non-packet blocks; false at a clean end of file.</summary>
+    public bool MoveNext()
+    {
+        _hasCurrent = ReadNextRecord();
+        if (_hasCurrent)
+        {
+            RecordsRead++;
+        }
+        return _hasCurrent;
+    }
+
+    /// <summary>Reads one record into the input buffer and calls <see cref="SetCurrent"/>; false at end of file.</summary>
+    private protected abstract bool ReadNextRecord();
+
+    private protected void SetCurrent(long recordOffset, long timestampNanoseconds, int interfaceIndex, LinkType linkType, int dataOffset, int dataLength, int originalLength)
+    {
+        _recordOffset = recordOffset;
+        _timestampNanoseconds = timestampNanoseconds;
+        _interfaceIndex = interfaceIndex;
+        _linkType = linkType;
+        _dataOffset = dataOffset;
+        _dataLength = dataLength;
+        _originalLength = originalLength;
+    }
+
+    public void Dispose()
+    {
+        Input.Dispose();
+        GC.SuppressFinalize(this);
+    }
+}
