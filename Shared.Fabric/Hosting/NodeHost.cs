@@ -27,21 +27,7 @@ public static class NodeHost
             Args = [],
         });
 
-        builder.Configuration.Sources.Clear();
-        builder.Configuration
-            .AddJsonFile("appsettings.json", optional: true, reloadOnChange: false)
-            .AddJsonFile($"appsettings.{builder.Environment.EnvironmentName}.json", optional: true, reloadOnChange: false)
-            .AddEnvironmentVariables(EnvironmentPrefix);
-        if (overrides is not null && overrides.TryGetValue("Node:ConfigFile", out var file) && file is not null)
-        {
-            // An explicit --config file sits between appsettings and the environment.
-            var env = builder.Configuration.Sources[^1];
-            builder.Configuration.Sources.RemoveAt(builder.Configuration.Sources.Count - 1);
-            builder.Configuration.AddJsonFile(file, optional: false, reloadOnChange: false);
-            builder.Configuration.Sources.Add(env);
-        }
-        if (overrides is { Count: > 0 })
-            builder.Configuration.AddInMemoryCollection(overrides);
+        AddLayers(builder.Configuration, builder.Environment.EnvironmentName, overrides);
 
         ConfigureLogging(builder);
 
@@ -56,6 +42,32 @@ public static class NodeHost
             .AddCheck<MembershipReadinessCheck>("membership", tags: [ManagementRoutes.ReadyTag]);
         builder.WebHost.UseManagementEndpoint(builder.Configuration);
         return builder;
+    }
+
+    /// <summary>
+    /// The configuration a node reads, without a host: for one-shot verbs (journal audit, synth)
+    /// that must see exactly what <c>run</c> would.
+    /// </summary>
+    public static IConfigurationRoot BuildConfiguration(IReadOnlyDictionary<string, string?>? overrides = null, string? contentRoot = null)
+    {
+        var configuration = new ConfigurationManager();
+        configuration.SetBasePath(contentRoot ?? AppContext.BaseDirectory);
+        AddLayers(configuration, Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT") ?? "Production", overrides);
+        return configuration;
+    }
+
+    /// <summary>appsettings.json &lt; appsettings.{env}.json &lt; --config file &lt; NERF__* &lt; --set.</summary>
+    private static void AddLayers(IConfigurationManager configuration, string environmentName, IReadOnlyDictionary<string, string?>? overrides)
+    {
+        configuration.Sources.Clear();
+        configuration
+            .AddJsonFile("appsettings.json", optional: true, reloadOnChange: false)
+            .AddJsonFile($"appsettings.{environmentName}.json", optional: true, reloadOnChange: false);
+        if (overrides is not null && overrides.TryGetValue("Node:ConfigFile", out var file) && file is not null)
+            configuration.AddJsonFile(file, optional: false, reloadOnChange: false);
+        configuration.AddEnvironmentVariables(EnvironmentPrefix);
+        if (overrides is { Count: > 0 })
+            configuration.AddInMemoryCollection(overrides);
     }
 
     /// <summary>Console logging: one line per event for people, or JSON (<c>Logging:Format=json</c>) for collectors.</summary>

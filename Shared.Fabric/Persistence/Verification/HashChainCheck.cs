@@ -6,7 +6,7 @@ namespace NerfEngine.Shared.Fabric.Persistence.Verification;
 /// Checks one persistence id's rows, fed in sequence order, against the hash chain. Pure logic so it can be
 /// tested without a database; <see cref="JournalVerifier"/> drives it.
 /// </summary>
-internal sealed class HashChainCheck
+public sealed class HashChainCheck
 {
     private readonly string _persistenceId;
 
