@@ -1,0 +1,52 @@
+namespace NerfEngine.Control.Autonomy.Analysis;
+
+/// <summary>
+/// The analyst's input: the part of an alert or event card (SPEC §4) the rules read. Autonomy keeps its own small
+/// record so it does not depend on the autopilot's card type; the host maps cards onto it.
+/// </summary>
+/// <param name="Pattern">Verdict wire name: scanner, aggregator, lateral, botnet_coordination, fan_in, rotating_botnet.</param>
+/// <param name="Confidence">Scorer confidence in [0, 1].</param>
+/// <param name="NodeIds">Involved node ids (subject first).</param>
+/// <param name="TemporalSync">1 − normalised timing entropy, when measured.</param>
+/// <param name="SourceEntropyBits">Source-address entropy in bits, when measured.</param>
+/// <param name="EdgeIds">Ids of the involved edges, when the card carries them (needed to reinforce).</param>
+/// <param name="AlertId">The card's id, quoted in justifications.</param>
+public sealed record AlertSignal(
+    string Pattern,
+    double Confidence,
+    IReadOnlyList<ulong> NodeIds,
+    double? TemporalSync = null,
+    double? SourceEntropyBits = null,
+    IReadOnlyList<string>? EdgeIds = null,
+    string? AlertId = null);
+
+/// <summary>Detection pattern names the rules know (the autopilot's verdict wire names).</summary>
+public static class AlertPatterns
+{
+    /// <summary>One source to many destinations or ports.</summary>
+    public const string Scanner = "scanner";
+
+    /// <summary>Many sources to one destination (degree jump).</summary>
+    public const string Aggregator = "aggregator";
+
+    /// <summary>Internal host fanning out to internal hosts.</summary>
+    public const string Lateral = "lateral";
+
+    /// <summary>Timing-synchronised fan-in.</summary>
+    public const string BotnetCoordination = "botnet_coordination";
+
+    /// <summary>Unsynchronised fan-in (CDN, flash crowd).</summary>
+    public const string FanIn = "fan_in";
+
+    /// <summary>Large synchronised, network-diverse source cluster on one service.</summary>
+    public const string RotatingBotnet = "rotating_botnet";
+}
+
+/// <summary>What the analyst made of one alert: proposals, or an abstention with its reason.</summary>
+/// <param name="Proposals">Proposals for the executor (empty when abstaining).</param>
+/// <param name="AbstentionReason">Why it proposed nothing; null when it proposed.</param>
+public sealed record AnalystVerdict(IReadOnlyList<Proposal> Proposals, string? AbstentionReason)
+{
+    /// <summary>True when the analyst declined to propose.</summary>
+    public bool IsAbstention => AbstentionReason is not null;
+}
