@@ -1,0 +1,144 @@
+using System.Buffers;
+
+namespace NerfEngine.Control.Detection.Graph;
+
+/// <summary>Decay, pruning and the eviction sweep that keeps the graph within its memory bound.</summary>
+public sealed partial class Hypergraph
+{
+    /// <summary>
+    /// Applies decay to every edge at event time <paramref name="nowNs"/> (default: now), then prunes
+    /// edges below <see cref="HypergraphOptions.PruneBelowWeight"/> (decay_now). Returns the number pruned.
+    /// </summary>
+    /// <remarks>Edges already updated after <paramref name="nowNs"/> (late-ordered input) are left as they are.</remarks>
+    public int DecayNow(long? nowNs = null)
+    {
+        long now = nowNs ?? _nowNs;
+        if (now > _nowNs)
+        {
+            _nowNs = now;
+        }
+
+        for (int slot = 0; slot < _edges.HighWater; slot++)
+        {
+            if (!_edges.IsLive(slot))
+            {
+                continue;
+            }
+
+            ref EdgeState s = ref _edges.ValueAt(slot);
+            if (s.WeightAtNs < now)
+            {
+                s.Weight = WeightAt(s, now);
+                s.WeightAtNs = now;
+            }
+        }
+
+        return PruneBelow(_options.PruneBelowWeight, now);
+    }
+
+    /// <summary>Removes edges whose weight at <paramref name="nowNs"/> (default: now) is below <paramref name="minWeight"/> (prune_below_weight).</summary>
+    public int PruneBelow(double minWeight, long? nowNs = null)
+    {
+        long now = nowNs ?? _nowNs;
+        int removed = 0;
+        for (int slot = 0; slot < _edges.HighWater; slot++)
+        {
+            if (_edges.IsLive(slot) && WeightAt(_edges.ValueAt(slot), now) < minWeight)
+            {
+                RemoveEdge(slot);
+                removed++;
+            }
+        }
+
+        _pruned += removed;
+        return removed;
+    }
+
+    /// <summary>Removes every edge and node; counters keep their totals.</summary>
+    public void Clear()
+    {
+        _edges.Clear();
+        _nodes.Clear();
+    }
+
+    /// <summary>
+    /// Runs when a new edge finds the graph full: prunes what decayed below the prune weight, then
+    /// evicts the lowest-weight edges (ties: oldest last-seen first) down to the low-water mark.
+    /// O(edges) by quickselect, and rare: each sweep frees (1 − low-water)·MaxEdges slots.
+    /// </summary>
+    private void SweepForSpace(long now)
+    {
+        _sweeps++;
+        PruneBelow(_options.PruneBelowWeight, now);
+        int target = (int)(_options.MaxEdges * _options.EvictionLowWaterFraction);
+        int excess = _edges.Count - target;
+        if (excess <= 0)
+        {
+            return;
+        }
+
+        EvictionCandidate[] rented = ArrayPool<EvictionCandidate>.Shared.Rent(_edges.Count);
+        try
+        {
+            int n = 0;
+            for (int slot = 0; slot < _edges.HighWater; slot++)
+            {
+                if (_edges.IsLive(slot))
+                {
+                    ref EdgeState s = ref _edges.ValueAt(slot);
+                    rented[n++] = new EvictionCandidate(WeightAt(s, now), s.LastSeenNs, slot);
+                }
+            }
+
+            Span<EvictionCandidate> all = rented.AsSpan(0, n);
+            SelectSmallest(all, excess);
+            foreach (EvictionCandidate victim in all[..excess])
+            {
+                RemoveEdge(victim.Slot);
+            }
+
+            _evictions += excess;
+        }
+        finally
+        {
+            ArrayPool<EvictionCandidate>.Shared.Return(rented);
+        }
+    }
+
+    private readonly record struct EvictionCandidate(double Weight, long LastSeenNs, int Slot)
+    {
+        public bool LessThan(in EvictionCandidate other) =>
+            Weight < other.Weight || (Weight == other.Weight && (LastSeenNs < other.LastSeenNs || (LastSeenNs == other.LastSeenNs && Slot < other.Slot)));
+    }
+
+    /// <summary>Hoare quickselect: afterwards the <paramref name="k"/> smallest items occupy items[..k] (unordered).</summary>
+    private static void SelectSmallest(Span<EvictionCandidate> items, int k)
+    {
+        int lo = 0, hi = items.Length - 1;
+        while (lo < hi)
+        {
+            // Median of three keeps sorted or reverse-sorted input (common: slots in age order) linear.
+            int mid = lo + ((hi - lo) >> 1);
+            if (items[mid].LessThan(items[lo])) { (items[mid], items[lo]) = (items[lo], items[mid]); }
+            if (items[hi].LessThan(items[lo])) { (items[hi], items[lo]) = (items[lo], items[hi]); }
+            if (items[hi].LessThan(items[mid])) { (items[hi], items[mid]) = (items[mid], items[hi]); }
+            EvictionCandidate pivot = items[mid];
+            int i = lo, j = hi;
+            while (i <= j)
+            {
+                while (items[i].LessThan(pivot)) { i++; }
+                while (pivot.LessThan(items[j])) { j--; }
+                if (i <= j)
+                {
+                    (items[i], items[j]) = (items[j], items[i]);
+                    i++;
+                    j--;
+                }
+            }
+
+            if (k - 1 <= j) { hi = j; }
+            else if (k - 1 >= i) { lo = i; }
+            else { return; }
+        }
+    }
+}

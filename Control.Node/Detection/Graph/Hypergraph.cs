@@ -1,0 +1,247 @@
+using System.Diagnostics;
+using NerfEngine.Control.Detection.Tables;
+using NerfEngine.Shared.Messages.Records;
+
+namespace NerfEngine.Control.Detection.Graph;
+
+/// <summary>
+/// The decaying who-talks-to-whom graph a detector shard keeps: nodes and weighted directed edges
+/// keyed by (src, dst, edge hash). Weights decay exponentially in event time,
+/// w(t) = w0·e^(−λ·Δt), applied lazily when an edge is touched or read and eagerly by
+/// <see cref="DecayNow"/>; every record reinforces its edge (<see cref="ReinforcementMode"/>).
+/// Memory is bounded by <see cref="HypergraphOptions.MaxEdges"/>: past it the lightest edges are
+/// evicted and counted.
+/// </summary>
+/// <remarks>
+/// All times are event times (GraphEdge.TimestampNs), never the wall clock, so a pcap replayed at
+/// full speed gives the same graph as one captured live. Single-threaded: owned by one actor.
+/// Per-edge work is one table probe and one exp(); nothing is allocated once tables have grown.
+/// </remarks>
+public sealed partial class Hypergraph
+{
+    private const int None = -1;
+
+    /// <summary>Mutable state of one edge; lists link the edges of each node by slot index.</summary>
+    private struct EdgeState
+    {
+        public double Weight;       // weight at WeightAtNs
+        public long WeightAtNs;     // when Weight was last materialised
+        public long FirstSeenNs;
+        public long LastSeenNs;     // newest record time
+        public ulong Packets;
+        public ulong Bytes;
+        public uint Records;
+        public ushort DstPort;
+        public byte Protocol;
+        public int SrcSlot;         // node slots of the endpoints
+        public int DstSlot;
+        public int OutPrev, OutNext; // siblings in the source's out-list
+        public int InPrev, InNext;   // siblings in the destination's in-list
+    }
+
+    private struct NodeState
+    {
+        public int OutHead, InHead;
+        public int OutDegree, InDegree;
+    }
+
+    private readonly SlotMap<HyperEdgeKey, EdgeState> _edges;
+    private readonly SlotMap<IdKey, NodeState> _nodes;
+    private readonly DecaySchedule _decay;
+    private readonly HypergraphOptions _options;
+    private long _nowNs = long.MinValue;
+    private long _reinforcements;
+    private long _evictions;
+    private long _pruned;
+    private long _sweeps;
+
+    /// <summary>Creates an empty graph.</summary>
+    /// <param name="options">Decay, pruning and memory bounds; validated here.</param>
+    /// <param name="directory">Classifies nodes for internal/external scopes; optional.</param>
+    public Hypergraph(HypergraphOptions? options = null, NodeDirectory? directory = null)
+    {
+        _options = options ?? new HypergraphOptions();
+        _options.Validate();
+        _decay = new DecaySchedule(_options.DecayLambdaPerSecond);
+        _edges = new SlotMap<HyperEdgeKey, EdgeState>(Math.Min(_options.InitialEdgeCapacity, _options.MaxEdges), _options.MaxEdges);
+        _nodes = new SlotMap<IdKey, NodeState>(Math.Min(_options.InitialEdgeCapacity, _options.MaxEdges));
+        Directory = directory;
+    }
+
+    /// <summary>Classifies nodes for scopes; null means every node is <see cref="NodeClass.Unknown"/>.</summary>
+    public NodeDirectory? Directory { get; }
+
+    /// <summary>Named views (subscribe_scope, scrub_scope_time, set_scope_filter…).</summary>
+    public HypergraphScopes Scopes { get; } = new();
+
+    /// <summary>Newest event time seen (records, <see cref="DecayNow"/>, reinforce); long.MinValue before any.</summary>
+    public long NowNs => _nowNs;
+
+    /// <summary>Current λ per second.</summary>
+    public double DecayLambdaPerSecond => _decay.CurrentLambda;
+
+    /// <summary>Live edges.</summary>
+    public int EdgeCount => _edges.Count;
+
+    /// <summary>Nodes with at least one live edge.</summary>
+    public int NodeCount => _nodes.Count;
+
+    /// <summary>Counters for get_engine_metrics.</summary>
+    public HypergraphStats Stats => new(_nodes.Count, _edges.Count, _reinforcements, _evictions, _pruned, _sweeps, _decay.CurrentLambda, _nowNs);
+
+    /// <summary>
+    /// Changes λ from event time <paramref name="atNs"/> on (default: now). Decay before that
+    /// instant keeps the old rate, so stored weights stay exact without touching every edge.
+    /// </summary>
+    public void SetDecayLambda(double lambdaPerSecond, long? atNs = null)
+    {
+        if (!(lambdaPerSecond >= 0) || double.IsInfinity(lambdaPerSecond))
+        {
+            throw new ArgumentOutOfRangeException(nameof(lambdaPerSecond), lambdaPerSecond, "λ must be finite and ≥ 0.");
+        }
+
+        _decay.Set(lambdaPerSecond, atNs ?? (_nowNs == long.MinValue ? 0 : _nowNs));
+    }
+
+    /// <summary>Folds one edge record into the graph (any kind: OPEN, TICK, CLOSE, AGG).</summary>
+    public void Observe(in GraphEdge edge)
+    {
+        double add = _options.Reinforcement == ReinforcementMode.Packets ? edge.Packets : 1.0;
+        ref EdgeState s = ref Touch(new HyperEdgeKey(edge.SrcNode, edge.DstNode, edge.EdgeHash), (long)edge.TimestampNs, add,
+            edge.DstPort, edge.Protocol);
+        s.Packets += edge.Packets;
+        s.Bytes += edge.Bytes;
+    }
+
+    /// <summary>Folds a batch of records into the graph.</summary>
+    public void Observe(ReadOnlySpan<GraphEdge> edges)
+    {
+        foreach (ref readonly GraphEdge edge in edges)
+        {
+            Observe(edge);
+        }
+    }
+
+    /// <summary>Adds <paramref name="weight"/> to an edge at event time <paramref name="atNs"/> (reinforce_edge), creating it if needed.</summary>
+    public void Reinforce(HyperEdgeKey key, double weight, long atNs, ushort dstPort = 0, byte protocol = 0)
+    {
+        if (!(weight >= 0) || double.IsInfinity(weight))
+        {
+            throw new ArgumentOutOfRangeException(nameof(weight), weight, "Reinforcement must be finite and ≥ 0.");
+        }
+
+        Touch(key, atNs, weight, dstPort, protocol);
+    }
+
+    private ref EdgeState Touch(HyperEdgeKey key, long ts, double add, ushort dstPort, byte protocol)
+    {
+        if (ts > _nowNs)
+        {
+            _nowNs = ts;
+        }
+
+        _reinforcements++;
+        int slot = _edges.FindOrAdd(key, out bool added);
+        if (slot < 0)
+        {
+            SweepForSpace(_nowNs);
+            slot = _edges.FindOrAdd(key, out added);
+            Debug.Assert(slot >= 0, "a sweep always frees room");
+        }
+
+        ref EdgeState s = ref _edges.ValueAt(slot);
+        if (added)
+        {
+            s = new EdgeState
+            {
+                Weight = add, WeightAtNs = ts, FirstSeenNs = ts, LastSeenNs = ts, Records = 1,
+                DstPort = dstPort, Protocol = protocol,
+            };
+            Link(slot, ref s, key);
+            return ref s;
+        }
+
+        // A late record (older than the edge's last update) is credited at the edge's current
+        // time rather than decayed back: reordering inside a batch must not change weights much.
+        long at = Math.Max(ts, s.WeightAtNs);
+        s.Weight = s.Weight * _decay.Factor(s.WeightAtNs, at) + add;
+        s.WeightAtNs = at;
+        s.LastSeenNs = Math.Max(s.LastSeenNs, ts);
+        s.Records++;
+        return ref s;
+    }
+
+    private void Link(int slot, ref EdgeState s, HyperEdgeKey key)
+    {
+        int src = _nodes.FindOrAdd(new IdKey(key.Src), out bool srcAdded);
+        if (srcAdded)
+        {
+            _nodes.ValueAt(src) = new NodeState { OutHead = None, InHead = None };
+        }
+
+        int dst = _nodes.FindOrAdd(new IdKey(key.Dst), out bool dstAdded);
+        if (dstAdded)
+        {
+            _nodes.ValueAt(dst) = new NodeState { OutHead = None, InHead = None };
+        }
+
+        s.SrcSlot = src;
+        s.DstSlot = dst;
+        ref NodeState srcNode = ref _nodes.ValueAt(src);
+        s.OutPrev = None;
+        s.OutNext = srcNode.OutHead;
+        if (srcNode.OutHead != None)
+        {
+            _edges.ValueAt(srcNode.OutHead).OutPrev = slot;
+        }
+
+        srcNode.OutHead = slot;
+        srcNode.OutDegree++;
+
+        ref NodeState dstNode = ref _nodes.ValueAt(dst);
+        s.InPrev = None;
+        s.InNext = dstNode.InHead;
+        if (dstNode.InHead != None)
+        {
+            _edges.ValueAt(dstNode.InHead).InPrev = slot;
+        }
+
+        dstNode.InHead = slot;
+        dstNode.InDegree++;
+    }
+
+    /// <summary>Removes an edge, unlinking it from both endpoints and dropping nodes left without edges.</summary>
+    private void RemoveEdge(int slot)
+    {
+        ref EdgeState s = ref _edges.ValueAt(slot);
+        ref NodeState src = ref _nodes.ValueAt(s.SrcSlot);
+        if (s.OutPrev != None) { _edges.ValueAt(s.OutPrev).OutNext = s.OutNext; } else { src.OutHead = s.OutNext; }
+        if (s.OutNext != None) { _edges.ValueAt(s.OutNext).OutPrev = s.OutPrev; }
+        src.OutDegree--;
+
+        ref NodeState dst = ref _nodes.ValueAt(s.DstSlot);
+        if (s.InPrev != None) { _edges.ValueAt(s.InPrev).InNext = s.InNext; } else { dst.InHead = s.InNext; }
+        if (s.InNext != None) { _edges.ValueAt(s.InNext).InPrev = s.InPrev; }
+        dst.InDegree--;
+
+        int srcSlot = s.SrcSlot, dstSlot = s.DstSlot;
+        _edges.RemoveAt(slot);
+        DropIfIsolated(srcSlot);
+        if (dstSlot != srcSlot)
+        {
+            DropIfIsolated(dstSlot);
+        }
+    }
+
+    private void DropIfIsolated(int nodeSlot)
+    {
+        ref NodeState n = ref _nodes.ValueAt(nodeSlot);
+        if (n.InDegree == 0 && n.OutDegree == 0)
+        {
+            _nodes.RemoveAt(nodeSlot);
+        }
+    }
+
+    /// <summary>Weight of an edge decayed (or, for a scrubbed-back view, un-decayed) to <paramref name="atNs"/>.</summary>
+    private double WeightAt(in EdgeState s, long atNs) => s.Weight * _decay.Factor(s.WeightAtNs, atNs);
+}
