@@ -1,0 +1,204 @@
+using System.Buffers.Binary;
+using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
+using System.Net;
+using System.Runtime.InteropServices;
+using NerfEngine.Sensor.Parsing;
+
+namespace NerfEngine.Sensor.Flows;
+
+/// <summary>
+/// The identity of one bidirectional flow: both endpoints (addresses inline, ports), protocol, IP
+/// version, VLAN ids when the tracker is VLAN-aware, and for non-first IP fragments the fragment id.
+/// Endpoints are stored in canonical order (side A is the smaller address, then port), so both
+/// directions of a conversation produce the same key.
+/// </summary>
+/// <remarks>
+/// Non-first fragments carry no ports, so (as <see cref="ParsedPacket.FragmentId"/> says) they are keyed
+/// by (source, destination, protocol, fragment id) with ports 0 and <see cref="IsFragment"/> set.
+/// The layout is 48 bytes without padding, so equality and hashing read it as six machine words.
+/// </remarks>
+[StructLayout(LayoutKind.Sequential)]
+public struct FlowKey : IEquatable<FlowKey>
+{
+    /// <summary>Bytes in a key; the hash and equality read it as six 8-byte words.</summary>
+    public const int Size = 48;
+    private const ulong HashMultiplier = 0x9E3779B97F4A7C15UL;
+
+    private AddressBytes _addressA;
+    private AddressBytes _addressB;
+    private uint _fragmentId;
+    private ushort _portA;
+    private ushort _portB;
+    private ushort _outerVlanId;
+    private ushort _innerVlanId;
+    private byte _protocol;
+    private byte _ipVersion;
+    private byte _isFragment;
+    private byte _reserved;
+
+    /// <summary>Port of side A (host order; 0 when the protocol has none).</summary>
+    public readonly ushort PortA => _portA;
+
+    /// <summary>Port of side B.</summary>
+    public readonly ushort PortB => _portB;
+
+    /// <summary>IANA protocol number.</summary>
+    public readonly byte Protocol => _protocol;
+
+    /// <summary>4 or 6.</summary>
+    public readonly byte IpVersion => _ipVersion;
+
+    /// <summary>Outer VLAN id; 0 when untagged or when the tracker ignores VLANs.</summary>
+    public readonly ushort OuterVlanId => _outerVlanId;
+
+    /// <summary>Inner (QinQ customer) VLAN id; 0 when fewer than two tags or VLANs are ignored.</summary>
+    public readonly ushort InnerVlanId => _innerVlanId;
+
+    /// <summary>True for the key of non-first fragments (no ports; keyed by fragment id).</summary>
+    public readonly bool IsFragment => _isFragment != 0;
+
+    /// <summary>IP identification (IPv4) or fragment identification (IPv6) of a fragment key; else 0.</summary>
+    public readonly uint FragmentId => _fragmentId;
+
+    /// <summary>Bytes per address: 4 or 16.</summary>
+    public readonly int AddressLength => _ipVersion == 6 ? 16 : 4;
+
+    /// <summary>Side A's address bytes, network order.</summary>
+    [UnscopedRef]
+    public readonly ReadOnlySpan<byte> AddressA => ((ReadOnlySpan<byte>)_addressA)[..AddressLength];
+
+    /// <summary>Side B's address bytes, network order.</summary>
+    [UnscopedRef]
+    public readonly ReadOnlySpan<byte> AddressB => ((ReadOnlySpan<byte>)_addressB)[..AddressLength];
+
+    /// <summary>
+    /// The key of an IP packet; <paramref name="senderIsA"/> tells which side sent it. Only call for
+    /// packets with <see cref="ParsedPacket.IpVersion"/> 4 or 6.
+    /// </summary>
+    public static FlowKey FromPacket(in ParsedPacket packet, bool vlanAware, out bool senderIsA)
+    {
+        Debug.Assert(packet.IpVersion is 4 or 6 && packet.AddressLength is 4 or 16, "FlowKey needs an IP packet");
+        var key = default(FlowKey);
+        key._protocol = packet.Protocol;
+        key._ipVersion = packet.IpVersion;
+        if (vlanAware)
+        {
+            key._outerVlanId = packet.OuterVlanId;
+            key._innerVlanId = packet.InnerVlanId;
+        }
+
+        ushort sourcePort = 0;
+        ushort destinationPort = 0;
+        if (packet.IsFragment && packet.FragmentOffset != 0)
+        {
+            key._isFragment = 1;
+            key._fragmentId = packet.FragmentId;
+        }
+        else
+        {
+            sourcePort = packet.SourcePort;
+            destinationPort = packet.DestinationPort;
+        }
+
+        ReadOnlySpan<byte> source = packet.SourceAddress;
+        ReadOnlySpan<byte> destination = packet.DestinationAddress;
+        int order = CompareAddresses(source, destination);
+        senderIsA = order < 0 || (order == 0 && sourcePort <= destinationPort);
+        if (senderIsA)
+        {
+            CopyAddress(source, key._addressA);
+            CopyAddress(destination, key._addressB);
+            key._portA = sourcePort;
+            key._portB = destinationPort;
+        }
+        else
+        {
+            CopyAddress(destination, key._addressA);
+            CopyAddress(source, key._addressB);
+            key._portA = destinationPort;
+            key._portB = sourcePort;
+        }
+
+        return key;
+    }
+
+    /// <summary>
+    /// Orders two addresses of equal length (4 or 16 bytes) as unsigned big-endian numbers, the order
+    /// SequenceCompareTo gives, with fixed-size reads so the per-packet path makes no calls.
+    /// </summary>
+    private static int CompareAddresses(ReadOnlySpan<byte> left, ReadOnlySpan<byte> right)
+    {
+        if (left.Length == 4)
+        {
+            return BinaryPrimitives.ReadUInt32BigEndian(left).CompareTo(BinaryPrimitives.ReadUInt32BigEndian(right));
+        }
+
+        int high = BinaryPrimitives.ReadUInt64BigEndian(left).CompareTo(BinaryPrimitives.ReadUInt64BigEndian(right));
+        return high != 0 ? high : BinaryPrimitives.ReadUInt64BigEndian(left[8..]).CompareTo(BinaryPrimitives.ReadUInt64BigEndian(right[8..]));
+    }
+
+    /// <summary>Copies a 4- or 16-byte address as whole words (a variable-length copy would call memmove).</summary>
+    private static void CopyAddress(ReadOnlySpan<byte> from, Span<byte> to)
+    {
+        if (from.Length == 4)
+        {
+            MemoryMarshal.Write(to, in MemoryMarshal.AsRef<uint>(from));
+            return;
+        }
+
+        MemoryMarshal.Write(to, in MemoryMarshal.AsRef<ulong>(from));
+        MemoryMarshal.Write(to[8..], in MemoryMarshal.AsRef<ulong>(from[8..]));
+    }
+
+    /// <summary>The same key with the fragment id cleared: all non-first fragments of one address pair.</summary>
+    public readonly FlowKey WithoutFragmentId()
+    {
+        FlowKey copy = this;
+        copy._fragmentId = 0;
+        return copy;
+    }
+
+    /// <summary>Allocates an <see cref="IPAddress"/>: for reports, never for the packet path.</summary>
+    public readonly IPAddress GetAddress(bool sideA) => new(sideA ? AddressA : AddressB);
+
+    /// <summary>
+    /// A seeded 64-bit hash of the six words (multiply-xorshift per word): cheap, and the seed keeps
+    /// crafted traffic from aiming at one probe chain.
+    /// </summary>
+    public readonly ulong GetHash(ulong seed)
+    {
+        ReadOnlySpan<ulong> words = MemoryMarshal.Cast<byte, ulong>(MemoryMarshal.AsBytes(new ReadOnlySpan<FlowKey>(in this)));
+        ulong hash = seed;
+        for (int i = 0; i < words.Length; i++)
+        {
+            hash = (hash ^ words[i]) * HashMultiplier;
+            hash ^= hash >> 29;
+        }
+
+        return hash;
+    }
+
+    /// <inheritdoc />
+    public readonly bool Equals(FlowKey other) =>
+        MemoryMarshal.AsBytes(new ReadOnlySpan<FlowKey>(in this))
+            .SequenceEqual(MemoryMarshal.AsBytes(new ReadOnlySpan<FlowKey>(in other)));
+
+    /// <inheritdoc />
+    public override readonly bool Equals(object? obj) => obj is FlowKey other && Equals(other);
+
+    /// <inheritdoc />
+    public override readonly int GetHashCode() => (int)GetHash(0);
+
+    /// <summary>Bytewise equality.</summary>
+    public static bool operator ==(FlowKey left, FlowKey right) => left.Equals(right);
+
+    /// <summary>Bytewise inequality.</summary>
+    public static bool operator !=(FlowKey left, FlowKey right) => !left.Equals(right);
+
+    /// <summary>"A:port &lt;-&gt; B:port proto" for logs and test messages.</summary>
+    public override readonly string ToString() =>
+        $"{GetAddress(true)}:{PortA} <-> {GetAddress(false)}:{PortB} proto {Protocol}" +
+        (OuterVlanId != 0 ? $" vlan {OuterVlanId}/{InnerVlanId}" : "") +
+        (IsFragment ? $" fragment 0x{FragmentId:x}" : "");
+}

@@ -1,0 +1,255 @@
+using System.Diagnostics;
+using System.Numerics;
+
+namespace NerfEngine.Sensor.Flows;
+
+/// <summary>
+/// Storage of the flow tracker: a slab of <see cref="FlowEntry"/> structs, an open-addressing index
+/// (linear probing, backward-shift deletion, so no tombstones ever pile up) and a least-recently-seen
+/// list. Grows by doubling up to the configured bound, then never allocates again.
+/// </summary>
+/// <remarks>
+/// Slot numbers are handed out from a LIFO free list and the LRU list is ordered by event time, so
+/// nothing the tracker emits depends on the hash seed or the bucket layout: output is deterministic.
+/// The list links sit in their own array (8 bytes a slot) rather than in the 180-byte entries, so
+/// moving a flow to the recent end touches its neighbours' links, not three cold entries.
+/// </remarks>
+internal sealed class FlowTable
+{
+    private const int None = -1;
+
+    private readonly int _maxFlows;
+
+    /// <summary>Slots; [0, <see cref="_highWater"/>) have been used at least once.</summary>
+    private FlowEntry[] _entries;
+
+    /// <summary>LRU links per slot (-1 = none); a free slot's <see cref="Link.Next"/> chains the free list.</summary>
+    private Link[] _links;
+
+    /// <summary>Slot index + 1 per bucket, 0 = empty; length a power of two, at least twice the slots.</summary>
+    private int[] _buckets;
+
+    private int _bucketMask;
+    private int _highWater;
+    private int _freeHead = None;
+
+    public FlowTable(int initialCapacity, int maxFlows)
+    {
+        _maxFlows = maxFlows;
+        int capacity = Math.Clamp(initialCapacity, 1, maxFlows);
+        _entries = new FlowEntry[capacity];
+        _links = new Link[capacity];
+        _buckets = new int[BucketCountFor(capacity)];
+        _bucketMask = _buckets.Length - 1;
+    }
+
+    /// <summary>Flows in the table.</summary>
+    public int Count { get; private set; }
+
+    /// <summary>Slots allocated so far (grows up to the bound).</summary>
+    public int Capacity => _entries.Length;
+
+    /// <summary>True when adding a flow needs an eviction first.</summary>
+    public bool IsFull => Count == _maxFlows;
+
+    /// <summary>Least recently seen flow, or -1.</summary>
+    public int LruHead { get; private set; } = None;
+
+    /// <summary>Most recently seen flow, or -1.</summary>
+    public int LruTail { get; private set; } = None;
+
+    public ref FlowEntry this[int index] => ref _entries[index];
+
+    /// <summary>The flow seen just before <paramref name="slot"/> (one step toward the LRU head), or -1.</summary>
+    public int PreviousOf(int slot) => _links[slot].Prev;
+
+    /// <summary>Slot of the flow with this key, or -1.</summary>
+    public int Find(in FlowKey key, ulong hash)
+    {
+        int[] buckets = _buckets;
+        FlowEntry[] entries = _entries;
+        int bucket = (int)hash & _bucketMask;
+        while (true)
+        {
+            int slot = buckets[bucket] - 1;
+            if (slot < 0)
+            {
+                return None;
+            }
+
+            ref FlowEntry entry = ref entries[slot];
+            if (entry.Hash == hash && entry.Key.Equals(key))
+            {
+                return slot;
+            }
+
+            bucket = (bucket + 1) & _bucketMask;
+        }
+    }
+
+    /// <summary>Adds a flow (the table must not be full) at the most-recent end of the LRU list; returns its slot.</summary>
+    public int Add(in FlowKey key, ulong hash)
+    {
+        Debug.Assert(!IsFull, "evict before adding");
+        int slot;
+        if (_freeHead != None)
+        {
+            slot = _freeHead;
+            _freeHead = _links[slot].Next;
+        }
+        else
+        {
+            if (_highWater == _entries.Length)
+            {
+                Grow();
+            }
+
+            slot = _highWater++;
+        }
+
+        ref FlowEntry entry = ref _entries[slot];
+        entry = default;
+        entry.Key = key;
+        entry.Hash = hash;
+        entry.State = FlowEntryState.InUse;
+        InsertBucket(slot, hash);
+        LinkAtTail(slot);
+        Count++;
+        return slot;
+    }
+
+    /// <summary>Removes a flow; its slot goes to the free list.</summary>
+    public void Remove(int slot)
+    {
+        ref FlowEntry entry = ref _entries[slot];
+        Debug.Assert(entry.Has(FlowEntryState.InUse), "removing a free slot");
+        RemoveBucket(slot, entry.Hash);
+        Unlink(slot);
+        entry.State = FlowEntryState.None;
+        _links[slot].Next = _freeHead;
+        _freeHead = slot;
+        Count--;
+    }
+
+    /// <summary>Marks a flow as the most recently seen.</summary>
+    public void Touch(int slot)
+    {
+        if (slot != LruTail)
+        {
+            Unlink(slot);
+            LinkAtTail(slot);
+        }
+    }
+
+    private void LinkAtTail(int slot)
+    {
+        ref Link link = ref _links[slot];
+        link.Prev = LruTail;
+        link.Next = None;
+        if (LruTail == None)
+        {
+            LruHead = slot;
+        }
+        else
+        {
+            _links[LruTail].Next = slot;
+        }
+
+        LruTail = slot;
+    }
+
+    private void Unlink(int slot)
+    {
+        Link link = _links[slot];
+        if (link.Prev == None)
+        {
+            LruHead = link.Next;
+        }
+        else
+        {
+            _links[link.Prev].Next = link.Next;
+        }
+
+        if (link.Next == None)
+        {
+            LruTail = link.Prev;
+        }
+        else
+        {
+            _links[link.Next].Prev = link.Prev;
+        }
+    }
+
+    private void InsertBucket(int slot, ulong hash)
+    {
+        int bucket = (int)hash & _bucketMask;
+        while (_buckets[bucket] != 0)
+        {
+            bucket = (bucket + 1) & _bucketMask;
+        }
+
+        _buckets[bucket] = slot + 1;
+    }
+
+    /// <summary>Backward-shift deletion: later members of the probe run move up so lookups never need tombstones.</summary>
+    private void RemoveBucket(int slot, ulong hash)
+    {
+        int hole = (int)hash & _bucketMask;
+        while (_buckets[hole] != slot + 1)
+        {
+            hole = (hole + 1) & _bucketMask;
+        }
+
+        int next = hole;
+        while (true)
+        {
+            next = (next + 1) & _bucketMask;
+            int occupant = _buckets[next];
+            if (occupant == 0)
+            {
+                break;
+            }
+
+            int home = (int)_entries[occupant - 1].Hash & _bucketMask;
+            // The occupant may fill the hole only if its home is not cyclically inside (hole, next].
+            bool homeBetween = hole <= next ? home > hole && home <= next : home > hole || home <= next;
+            if (!homeBetween)
+            {
+                _buckets[hole] = occupant;
+                hole = next;
+            }
+        }
+
+        _buckets[hole] = 0;
+    }
+
+    private void Grow()
+    {
+        int capacity = (int)Math.Min((long)_entries.Length * 2, _maxFlows);
+        Array.Resize(ref _entries, capacity);
+        Array.Resize(ref _links, capacity);
+        int bucketCount = BucketCountFor(capacity);
+        if (bucketCount > _buckets.Length)
+        {
+            _buckets = new int[bucketCount];
+            _bucketMask = bucketCount - 1;
+            for (int slot = 0; slot < _highWater; slot++)
+            {
+                if (_entries[slot].Has(FlowEntryState.InUse))
+                {
+                    InsertBucket(slot, _entries[slot].Hash);
+                }
+            }
+        }
+    }
+
+    /// <summary>Neighbours of a slot in the LRU list.</summary>
+    private struct Link
+    {
+        public int Prev;
+        public int Next;
+    }
+
+    /// <summary>Load factor at most one half keeps linear-probe runs short.</summary>
+    private static int BucketCountFor(int capacity) => (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(capacity * 2, 2));
+}

@@ -1,0 +1,180 @@
+using System.Runtime.InteropServices;
+using Google.Protobuf;
+using NerfEngine.Shared.Fabric.Transport;
+using NerfEngine.Shared.Messages.Records;
+using NerfEngine.Shared.Messages.Wire;
+
+namespace NerfEngine.Sensor.Publishing;
+
+/// <summary>
+/// GroupedWithin(<see cref="PublishingOptions.MaxEdgesPerBatch"/>, <see cref="PublishingOptions.BatchWindow"/>)
+/// for graph edges, one open batch per transport partition (edges are partitioned by destination
+/// node, so a detector shard receives exactly the edges it owns). A batch is sealed when full or when
+/// the window has passed since its first edge, serialised as an <see cref="EdgeBatch"/> and handed to
+/// the <see cref="EdgeBatchOutbox"/>, which never blocks.
+/// </summary>
+/// <remarks>
+/// <para>Synchronous and clock-agnostic: the caller says what time it is with <see cref="Advance"/>,
+/// so replay batches by event time (packet timestamps) and live capture by wall time, through the same
+/// code. (The Streams GroupedWithin runs on a wall-clock TimeProvider and an async channel; this one
+/// runs inline on the capture thread and allocates nothing per edge.)</para>
+/// <para>NodeAddress records go into the batch of the next edge, which is the first edge naming that
+/// node, so the batch that introduces a node id also carries its address.</para>
+/// <para>Belongs to one capture thread; not thread-safe.</para>
+/// </remarks>
+public sealed class EdgeBatcher
+{
+    private readonly PublishingOptions _options;
+    private readonly IEdgePartitioning _partitioning;
+    private readonly EdgeBatchOutbox _outbox;
+    private readonly long _windowNs;
+    private readonly PartitionBatch[] _open;
+    private readonly List<NodeAddress> _pendingAddresses = new(capacity: 64);
+
+    private ulong _nextSequence;
+    private long _nowNs;
+
+    /// <summary>Earliest seal deadline among open batches; long.MaxValue when none is open.</summary>
+    private long _nextDeadlineNs = long.MaxValue;
+
+    /// <summary>Creates a batcher feeding <paramref name="outbox"/>, partitioned like its transport.</summary>
+    public EdgeBatcher(PublishingOptions options, EdgeBatchOutbox outbox)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(outbox);
+        options.Validate();
+        _options = options;
+        _outbox = outbox;
+        _partitioning = outbox.Partitioning;
+        _windowNs = options.BatchWindow.Ticks * 100;
+        _open = new PartitionBatch[_partitioning.PartitionCount];
+        for (int i = 0; i < _open.Length; i++)
+        {
+            _open[i] = new PartitionBatch(options.MaxEdgesPerBatch);
+        }
+    }
+
+    /// <summary>Batches sealed because they were full.</summary>
+    public long SealedBySize { get; private set; }
+
+    /// <summary>Batches sealed because their window passed.</summary>
+    public long SealedByTime { get; private set; }
+
+    /// <summary>Sequence number the next sealed batch gets (one per batch, dropped ones included).</summary>
+    public ulong NextSequence => _nextSequence;
+
+    /// <summary>Adds one edge to its partition's batch; seals the batch when it is full.</summary>
+    public void Add(in GraphEdge edge)
+    {
+        int partition = _partitioning.GetPartition(edge.DstNode);
+        PartitionBatch batch = _open[partition];
+        if (batch.Count == 0)
+        {
+            batch.OpenedAtNs = _nowNs;
+            _nextDeadlineNs = Math.Min(_nextDeadlineNs, _nowNs + _windowNs);
+        }
+
+        if (_pendingAddresses.Count > 0)
+        {
+            batch.Addresses.AddRange(_pendingAddresses);
+            _pendingAddresses.Clear();
+        }
+
+        batch.Edges[batch.Count++] = edge;
+        if (batch.Count == batch.Edges.Length)
+        {
+            SealedBySize++;
+            Seal(batch);
+            RecomputeDeadline();
+        }
+    }
+
+    /// <summary>Holds a node's address for the batch of the next edge.</summary>
+    public void AddNodeAddress(in NodeAddress address) => _pendingAddresses.Add(address);
+
+    /// <summary>Moves the batcher's clock (never backwards) and seals batches whose window has passed.</summary>
+    public void Advance(long nowNs)
+    {
+        if (nowNs <= _nowNs)
+        {
+            return;
+        }
+
+        _nowNs = nowNs;
+        if (nowNs < _nextDeadlineNs)
+        {
+            return;
+        }
+
+        foreach (PartitionBatch batch in _open)
+        {
+            if (batch.Count > 0 && nowNs - batch.OpenedAtNs >= _windowNs)
+            {
+                SealedByTime++;
+                Seal(batch);
+            }
+        }
+
+        RecomputeDeadline();
+    }
+
+    /// <summary>Seals every open batch (end of capture, shutdown), addresses without an edge included.</summary>
+    public void Flush()
+    {
+        if (_pendingAddresses.Count > 0)
+        {
+            PartitionBatch home = _open[_partitioning.GetPartition(_pendingAddresses[0].NodeId)];
+            home.Addresses.AddRange(_pendingAddresses);
+            _pendingAddresses.Clear();
+        }
+
+        foreach (PartitionBatch batch in _open)
+        {
+            if (batch.Count > 0 || batch.Addresses.Count > 0)
+            {
+                Seal(batch);
+            }
+        }
+
+        _nextDeadlineNs = long.MaxValue;
+    }
+
+    private void Seal(PartitionBatch batch)
+    {
+        ReadOnlySpan<GraphEdge> edges = batch.Edges.AsSpan(0, batch.Count);
+        ulong sequence = _nextSequence++;
+        EdgeBatch message = EdgeBatch.FromRecords(_options.SensorName, sequence, edges, CollectionsMarshal.AsSpan(batch.Addresses));
+        ulong partitionKey = edges.IsEmpty ? batch.Addresses[0].NodeId : edges[0].DstNode;
+        var outgoing = new OutgoingEdgeBatch(
+            partitionKey,
+            new EdgeBatchMessage(_options.SensorName, sequence, message.ToByteArray()),
+            batch.Count,
+            message.FirstTimestampNs);
+        _outbox.TryEnqueue(outgoing);
+        batch.Count = 0;
+        batch.Addresses.Clear();
+    }
+
+    private void RecomputeDeadline()
+    {
+        long deadline = long.MaxValue;
+        foreach (PartitionBatch batch in _open)
+        {
+            if (batch.Count > 0)
+            {
+                deadline = Math.Min(deadline, batch.OpenedAtNs + _windowNs);
+            }
+        }
+
+        _nextDeadlineNs = deadline;
+    }
+
+    /// <summary>The open batch of one partition; its edge array is reused for every batch.</summary>
+    private sealed class PartitionBatch(int capacity)
+    {
+        public GraphEdge[] Edges { get; } = new GraphEdge[capacity];
+        public List<NodeAddress> Addresses { get; } = new(capacity: 64);
+        public int Count { get; set; }
+        public long OpenedAtNs { get; set; }
+    }
+}

@@ -1,0 +1,178 @@
+using NerfEngine.Sensor.Capture.Files;
+using NerfEngine.Sensor.Cli;
+using NerfEngine.Sensor.Flows;
+using NerfEngine.Sensor.Parsing;
+using NerfEngine.Sensor.Pipeline;
+using NerfEngine.Sensor.Publishing;
+using NerfEngine.Shared.Fabric.Transport;
+using NerfEngine.Shared.Messages.Records;
+using NerfEngine.Tests.SensorNode.Publishing;
+using NerfEngine.Tests.SensorNode.Support;
+using static NerfEngine.Tests.SensorNode.Flows.FlowScenario;
+using static NerfEngine.Tests.SensorNode.Support.Frames;
+
+namespace NerfEngine.Tests.SensorNode.Pipeline;
+
+public sealed class ReplayPipelineTests
+{
+    /// <summary>A small realistic trace: a TCP connection, DNS, an ARP and a runt frame, 10 ms apart.</summary>
+    private static IEnumerable<(long, byte[])> Trace()
+    {
+        byte[][] frames =
+        [
+            TcpFrame("10.0.0.1", 40000, "10.0.0.2", 80, TcpFlags.Syn),
+            TcpFrame("10.0.0.2", 80, "10.0.0.1", 40000, TcpFlags.Syn | TcpFlags.Ack),
+            TcpFrame("10.0.0.1", 40000, "10.0.0.2", 80, TcpFlags.Ack, payload: 300),
+            UdpFrame("10.0.0.1", 5353, "10.0.0.53", 53, payload: 40),
+            Ethernet(EtherTypes.Arp, Arp()),
+            UdpFrame("10.0.0.53", 53, "10.0.0.1", 5353, payload: 120),
+            new byte[10],
+            TcpFrame("10.0.0.2", 80, "10.0.0.1", 40000, TcpFlags.Ack | TcpFlags.Psh, payload: 1200),
+            TcpFrame("10.0.0.1", 40000, "10.0.0.2", 80, TcpFlags.Fin | TcpFlags.Ack),
+            TcpFrame("10.0.0.2", 80, "10.0.0.1", 40000, TcpFlags.Fin | TcpFlags.Ack),
+            UdpFrame("fd00::1", 6000, "fd00::2", 7000, payload: 8),
+        ];
+        return frames.Select((frame, i) => (At(i * 10), frame));
+    }
+
+    [Fact]
+    public async Task A_replay_publishes_every_edge_the_tracker_emitted_and_the_consumer_decodes_them_all()
+    {
+        using TemporaryCapture capture = TemporaryCapture.Write(Trace());
+        await using var transport = new InProcessEdgeTransport(new InProcessTransportOptions(PartitionCount: 4));
+        var delivered = new DeliveredEdgeCounter();
+        await using IEdgeBatchSubscription subscription = await delivered.SubscribeAsync(transport, CancellationToken.None);
+
+        ReplaySummary summary = await ReplayPipeline.RunAsync(ReplayOptions.For(capture.Path), transport);
+        await transport.ShutdownAsync(new CancellationTokenSource(TimeSpan.FromSeconds(10)).Token);
+
+        Assert.True(summary.Completed);
+        Assert.Equal(11, summary.PacketsRead);
+        Assert.Equal(8, summary.Outcome(ParseOutcome.Ipv4));
+        Assert.Equal(1, summary.Outcome(ParseOutcome.Ipv6));
+        Assert.Equal(1, summary.Outcome(ParseOutcome.NonIp));
+        Assert.Equal(1, summary.Outcome(ParseOutcome.TruncatedEthernet));
+        Assert.Equal(new CaptureStats(11, summary.Flows.TotalEdges, 1, 0, 0, null), summary.Capture);
+        Assert.Equal(3, summary.Flows.FlowsCreated);
+        Assert.Equal(0, summary.Flows.ActiveFlows);
+        Assert.Equal(summary.Flows.TotalEdges, summary.Publishing.EdgesPublished);
+        Assert.Equal(summary.Flows.TotalEdges, delivered.Edges);
+        Assert.Equal(summary.Flows.NodeAddresses, delivered.NodeAddresses);
+        Assert.Equal(summary.Publishing.BatchesPublished, delivered.Batches);
+        Assert.Equal(0, summary.Publishing.BatchesDropped);
+
+        Conversation tcp = Assert.Single(summary.Conversations, c => c.Protocol == IpProtocols.Tcp);
+        Assert.Equal("10.0.0.1", tcp.Source.ToString());
+        Assert.Equal((ushort)80, tcp.DestinationPort);
+        Assert.Equal(3ul, tcp.Forward.Packets);
+        Assert.Equal(3ul, tcp.Reverse.Packets);
+        Assert.Equal(54ul + 354 + 54, tcp.Forward.FrameBytes);
+    }
+
+    [Fact]
+    public async Task The_same_file_gives_the_same_batches_on_every_run()
+    {
+        using TemporaryCapture capture = TemporaryCapture.Write(Trace());
+
+        async Task<string[]> RunOnce()
+        {
+            var publisher = new ScriptedPublisher();
+            await ReplayPipeline.RunAsync(ReplayOptions.For(capture.Path), publisher);
+            return [.. publisher.Published.Select(p => p.Batch.ToString())];
+        }
+
+        string[] first = await RunOnce();
+        Assert.NotEmpty(first);
+        Assert.Equal(first, await RunOnce());
+    }
+
+    [Fact]
+    public async Task Batches_close_on_event_time_even_when_the_file_is_read_as_fast_as_possible()
+    {
+        // 400 ms of traffic, one packet every 5 ms: about eight 50 ms windows of event time.
+        using TemporaryCapture capture = TemporaryCapture.Write(
+            Enumerable.Range(0, 80).Select(i => (At(i * 5), UdpFrame("10.0.0.1", 1000, "10.0.0.2", 2000))));
+        var publisher = new ScriptedPublisher();
+
+        ReplaySummary summary = await ReplayPipeline.RunAsync(ReplayOptions.For(capture.Path), publisher);
+
+        // One batch per 50 ms of packet time (plus the end-of-capture flush), not one for the whole file.
+        Assert.InRange(summary.Publishing.BatchesSealed, 8, 9);
+        Assert.Equal(summary.Flows.TotalEdges, publisher.Published.Sum(p => (long)p.Batch.EdgeCount));
+    }
+
+    [Fact]
+    public async Task A_missing_file_fails_to_start_with_a_clear_error()
+    {
+        using TemporaryCapture capture = TemporaryCapture.Empty();
+        await using var pipeline = new ReplayPipeline(ReplayOptions.For(capture.Path), new ScriptedPublisher());
+
+        var error = await Assert.ThrowsAsync<CaptureStartException>(() => pipeline.StartAsync());
+
+        Assert.Equal($"Capture file not found: {capture.Path}", error.Message);
+        Assert.Equal("replay:capture.pcap", error.Engine);
+    }
+
+    [Fact]
+    public async Task A_file_that_is_not_a_capture_fails_to_start_and_names_the_problem()
+    {
+        using TemporaryCapture capture = TemporaryCapture.Empty("notes.txt");
+        await File.WriteAllTextAsync(capture.Path, "these are not packets");
+        await using var pipeline = new ReplayPipeline(ReplayOptions.For(capture.Path), new ScriptedPublisher());
+
+        var error = await Assert.ThrowsAsync<CaptureStartException>(() => pipeline.StartAsync());
+
+        Assert.StartsWith("Not a readable capture file:", error.Message, StringComparison.Ordinal);
+        Assert.Contains("neither pcap", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_cut_off_last_record_is_a_warning_and_every_complete_record_is_replayed()
+    {
+        using TemporaryCapture capture = TemporaryCapture.Write(Trace());
+        byte[] bytes = await File.ReadAllBytesAsync(capture.Path);
+        await File.WriteAllBytesAsync(capture.Path, bytes[..^20]);
+
+        ReplaySummary summary = await ReplayPipeline.RunAsync(ReplayOptions.For(capture.Path), new ScriptedPublisher());
+
+        Assert.True(summary.Completed);
+        Assert.Equal(10, summary.PacketsRead);
+        Assert.NotNull(summary.Warning);
+        Assert.Null(summary.Error);
+    }
+
+    [Fact]
+    public async Task At_recorded_speed_each_packet_waits_for_its_time_and_stop_ends_the_replay_with_flows_flushed()
+    {
+        using TemporaryCapture capture = TemporaryCapture.Write(
+            Enumerable.Range(0, 3).Select(i => (At(i * 1_000), UdpFrame("10.0.0.1", 1, "10.0.0.2", 2))));
+        var time = new ManualTimeProvider();
+        var options = ReplayOptions.For(capture.Path) with { Speed = ReplaySpeed.Recorded };
+        await using var pipeline = new ReplayPipeline(options, new ScriptedPublisher(), time);
+        await pipeline.StartAsync();
+
+        await WaitUntil(() => pipeline.GetProgress().PacketsRead == 1);
+        await Task.Delay(100);
+        Assert.Equal(1, pipeline.GetProgress().PacketsRead); // the second packet is due 1 s later
+        time.Advance(TimeSpan.FromSeconds(1));
+        await WaitUntil(() => pipeline.GetProgress().PacketsRead == 2);
+
+        await pipeline.StopAsync();
+        ReplaySummary summary = await pipeline.Completion;
+
+        Assert.False(summary.Completed);
+        Assert.Equal(2, summary.PacketsRead);
+        Assert.Equal(2ul, Assert.Single(summary.Conversations).Forward.Packets);
+        Assert.Equal(1, summary.Flows.ClosesByReason[(int)FlowEndReason.EndOfCapture]);
+        Assert.Equal(2, pipeline.Stats.PacketsCaptured);
+    }
+
+    private static async Task WaitUntil(Func<bool> condition)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        while (!condition())
+        {
+            await Task.Delay(10, timeout.Token);
+        }
+    }
+}
