@@ -8,7 +8,7 @@ public static class ScenarioCatalog
     public static readonly IReadOnlyList<IScenario> All =
     [
         new VerticalScan(), new HorizontalScan(), new LateralMovement(), new BotnetFanIn(), new RotatingBotnet(),
-        new FlashCrowd(), new DnsServer(), new NtpServer(), new BrowsingBackground(),
+        new FlashCrowd(), new DnsServer(), new NtpServer(), new BrowsingBackground(), new DemoMix(),
     ];
 
     public static IEnumerable<IScenario> Attacks => All.Where(s => !s.Benign);

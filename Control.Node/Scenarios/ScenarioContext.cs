@@ -23,7 +23,12 @@ public sealed class ScenarioContext(int seed, bool withBackground)
     public List<GroundTruthAttack> Attacks { get; } = [];
 
     public long StartNs => EpochStartNs;
-    public long EndNs => EpochStartNs + DurationNs;
+
+    /// <summary>End of the capture; a mix of scenarios runs longer than one.</summary>
+    public long EndNs { get; set; } = EpochStartNs + DurationNs;
+
+    /// <summary>When the next attack generator starts; a mix staggers it.</summary>
+    public long OnsetNs { get; set; } = AttackOnsetNs;
 
     /// <summary>A host on the protected internal network 10.10.0.0/16.</summary>
     public static IPAddress Internal(int subnet, int host) => new([10, 10, (byte)subnet, (byte)host]);

@@ -15,7 +15,7 @@ public sealed class FlashCrowd : IScenario
     public void Generate(ScenarioContext ctx)
     {
         var edge = Internal(0, 90);
-        var t = AttackOnsetNs;
+        var t = ctx.OnsetNs;
         foreach (var client in ctx.DistinctExternal(1500))
         {
             t += ctx.PoissonGap(4 * Millisecond);

@@ -17,14 +17,14 @@ public sealed class BotnetFanIn : IScenario
     {
         var target = Internal(0, 80);
         var bots = ctx.DistinctExternal(150);
-        var t = AttackOnsetNs;
+        var t = ctx.OnsetNs;
         for (var i = 0; i < bots.Count; i++)
         {
-            var at = AttackOnsetNs + i * 1_200 * Microsecond + ctx.Random.Next(-10, 11) * Microsecond;
-            ctx.Traffic.TcpSession(Math.Max(AttackOnsetNs, at), bots[i], target, 80, 20 * Millisecond);
+            var at = ctx.OnsetNs + i * 1_200 * Microsecond + ctx.Random.Next(-10, 11) * Microsecond;
+            ctx.Traffic.TcpSession(Math.Max(ctx.OnsetNs, at), bots[i], target, 80, 20 * Millisecond);
             t = Math.Max(t, at);
         }
-        ctx.Attack("botnet_coordination", AttackOnsetNs, t, bots, $"{target}:80/tcp");
+        ctx.Attack("botnet_coordination", ctx.OnsetNs, t, bots, $"{target}:80/tcp");
     }
 }
 
@@ -44,10 +44,10 @@ public sealed class RotatingBotnet : IScenario
     {
         var target = Internal(0, 44);
         var all = new List<IPAddress>();
-        var end = AttackOnsetNs;
+        var end = ctx.OnsetNs;
         for (var w = 0; w < Waves; w++)
         {
-            var waveStart = AttackOnsetNs + w * 2 * Second;
+            var waveStart = ctx.OnsetNs + w * 2 * Second;
             var bots = ctx.DistinctExternal(BotsPerWave);
             for (var i = 0; i < bots.Count; i++)
             {
@@ -57,6 +57,6 @@ public sealed class RotatingBotnet : IScenario
             }
             all.AddRange(bots);
         }
-        ctx.Attack("rotating_botnet", AttackOnsetNs, end, all, $"{target}:443/tcp");
+        ctx.Attack("rotating_botnet", ctx.OnsetNs, end, all, $"{target}:443/tcp");
     }
 }

@@ -15,13 +15,13 @@ public sealed class VerticalScan : IScenario
         var target = Internal(0, 20);
         var ports = Enumerable.Range(1, 1024).OrderBy(_ => ctx.Random.Next()).Take(600).ToArray();
         var sport = ctx.Traffic.EphemeralPort();
-        var t = AttackOnsetNs;
+        var t = ctx.OnsetNs;
         foreach (var port in ports)
         {
             ctx.Traffic.SynProbe(t, scanner, target, sport, (ushort)port, open: port is 22 or 80 or 443, ctx.InternetRtt());
             t += 4 * Millisecond + ctx.Random.Next(0, 200) * Microsecond;
         }
-        ctx.Attack("scanner", AttackOnsetNs, t, [scanner], target.ToString());
+        ctx.Attack("scanner", ctx.OnsetNs, t, [scanner], target.ToString());
     }
 }
 
@@ -35,13 +35,13 @@ public sealed class HorizontalScan : IScenario
     public void Generate(ScenarioContext ctx)
     {
         var scanner = ctx.External();
-        var t = AttackOnsetNs;
+        var t = ctx.OnsetNs;
         foreach (var host in Enumerable.Range(1, 254).OrderBy(_ => ctx.Random.Next()))
         {
             ctx.Traffic.SynProbe(t, scanner, Internal(30, host), ctx.Traffic.EphemeralPort(), 445, open: host % 17 == 0, ctx.InternetRtt());
             t += 6 * Millisecond + ctx.Random.Next(0, 300) * Microsecond;
         }
-        ctx.Attack("scanner", AttackOnsetNs, t, [scanner], "10.10.30.0/24:445/tcp");
+        ctx.Attack("scanner", ctx.OnsetNs, t, [scanner], "10.10.30.0/24:445/tcp");
     }
 }
 
@@ -60,7 +60,7 @@ public sealed class LateralMovement : IScenario
     public void Generate(ScenarioContext ctx)
     {
         var pivot = Internal(20, 77);
-        var t = AttackOnsetNs;
+        var t = ctx.OnsetNs;
         var targets = Enumerable.Range(1, 40).Select(h => Internal(40, h)).ToArray();
         foreach (var target in targets)
         {
@@ -71,6 +71,6 @@ public sealed class LateralMovement : IScenario
                 ctx.Traffic.SynProbe(t, pivot, target, ctx.Traffic.EphemeralPort(), port, open: false, 400 * Microsecond);
             t += 15 * Millisecond + ctx.Random.Next(0, 2_000) * Microsecond;
         }
-        ctx.Attack("lateral", AttackOnsetNs, t, [pivot], targets.Select(a => a.ToString()).ToArray());
+        ctx.Attack("lateral", ctx.OnsetNs, t, [pivot], targets.Select(a => a.ToString()).ToArray());
     }
 }

@@ -1,0 +1,53 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using NerfEngine.Control.Autopilot;
+using NerfEngine.Control.Detection.Detectors;
+using NerfEngine.Control.Detection.Graph;
+using NerfEngine.Control.Engine;
+using NerfEngine.Shared.Fabric.Actors;
+using NerfEngine.Shared.Fabric.Metrics;
+using NerfEngine.Shared.Fabric.Transport;
+
+namespace NerfEngine.Control.Embedded;
+
+/// <summary>
+/// The all-in-one node: actor system, in-process edge transport (one partition, so batches reach
+/// the detectors in event-time order) and the graph engine consuming it.
+/// </summary>
+public static class EmbeddedEngineServices
+{
+    public static IServiceCollection AddEmbeddedEngine(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSingleton(sp => ActorSystem.Create("nerf", new ActorSystemOptions { TimeProvider = sp.GetRequiredService<TimeProvider>() }));
+        services.AddSingleton(new InProcessEdgeTransport(new InProcessTransportOptions(PartitionCount: 1)));
+        services.AddSingleton<IEdgeBatchTransport>(sp => sp.GetRequiredService<InProcessEdgeTransport>());
+        services.AddSingleton<EventCardFeed>();
+        services.AddSingleton(_ => ReadEngineOptions(configuration));
+        services.AddSingleton(sp => new EngineCore(sp.GetRequiredService<EngineOptions>(), sp.GetRequiredService<EventCardFeed>()));
+        services.AddSingleton(sp =>
+        {
+            var engine = new GraphEngine(sp.GetRequiredService<ActorSystem>(), sp.GetRequiredService<EngineCore>());
+            RegisterMetrics(sp.GetRequiredService<NerfMetrics>(), engine);
+            return engine;
+        });
+        return services;
+    }
+
+    /// <summary>Sections Graph, Detection, Autopilot, NodeDirectory; absent sections keep the SPEC defaults.</summary>
+    public static EngineOptions ReadEngineOptions(IConfiguration configuration) => new()
+    {
+        Graph = configuration.GetSection("Graph").Get<HypergraphOptions>() ?? new HypergraphOptions(),
+        Detection = configuration.GetSection("Detection").Get<DetectionThresholds>() ?? new DetectionThresholds(),
+        Autopilot = configuration.GetSection("Autopilot").Get<AutopilotOptions>() ?? new AutopilotOptions(),
+        NodeDirectory = configuration.GetSection("NodeDirectory").Get<NodeDirectoryOptions>() ?? new NodeDirectoryOptions(),
+    };
+
+    private static void RegisterMetrics(NerfMetrics metrics, GraphEngine engine)
+    {
+        var c = engine.Counters;
+        metrics.Register("nerf_engine_batches_total", MetricKind.Counter, "Edge batches applied.", () => Interlocked.Read(ref c.Batches));
+        metrics.Register("nerf_engine_edges_total", MetricKind.Counter, "Edges applied.", () => Interlocked.Read(ref c.Edges));
+        metrics.Register("nerf_engine_duplicate_batches_total", MetricKind.Counter, "Redelivered batches skipped.", () => Interlocked.Read(ref c.DuplicateBatches));
+        metrics.Register("nerf_engine_malformed_batches_total", MetricKind.Counter, "Malformed batches dead-lettered.", () => Interlocked.Read(ref c.MalformedBatches));
+    }
+}
