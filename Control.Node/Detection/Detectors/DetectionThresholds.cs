@@ -53,6 +53,13 @@ public sealed record DetectionThresholds
     /// <summary>Drift score at exactly the threshold for aggregators: lower, many-to-one is often a busy server.</summary>
     public double AggregatorBaseScore { get; init; } = 0.70;
 
+    /// <summary>
+    /// Highest aggregator score: below the alert tier (0.80), so an in-degree surge alone — a flash
+    /// crowd, a busy server — reaches the suggestion queue, never a card. Synchronised many-to-one
+    /// arrivals are the fan-in detector's finding and are scored there.
+    /// </summary>
+    public double AggregatorScoreCap { get; init; } = 0.79;
+
     /// <summary>Score added per threshold-width of delta beyond the threshold.</summary>
     public double DriftScoreSlope { get; init; } = 0.19;
 
@@ -138,6 +145,7 @@ public sealed record DetectionThresholds
         Unit(errors, nameof(AggregatorBaseScore), AggregatorBaseScore);
         Unit(errors, nameof(DriftScoreSlope), DriftScoreSlope);
         Unit(errors, nameof(DriftScoreCap), DriftScoreCap);
+        Unit(errors, nameof(AggregatorScoreCap), AggregatorScoreCap);
         AtLeast(errors, nameof(DriftMaxTrackedContacts), DriftMaxTrackedContacts, 16);
 
         Positive(errors, nameof(FanInWindow), FanInWindow);

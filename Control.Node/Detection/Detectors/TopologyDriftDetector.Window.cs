@@ -75,12 +75,14 @@ public sealed partial class TopologyDriftDetector
         int inDelta = n.InSrcs - n.PrevInSrcs;
         if (inDelta >= _t.AggregatorDeltaThreshold && (n.PrevPresent || !_t.AggregatorRequiresBaseline))
         {
-            AddCandidate(node, DetectionVerdict.Aggregator, "in_degree", inDelta, _t.AggregatorDeltaThreshold, _t.AggregatorBaseScore, n);
+            AddCandidate(node, DetectionVerdict.Aggregator, "in_degree", inDelta, _t.AggregatorDeltaThreshold, _t.AggregatorBaseScore, n,
+                _t.AggregatorScoreCap);
         }
     }
 
-    private void AddCandidate(ulong node, DetectionVerdict verdict, string pattern, int delta, int threshold, double baseScore, in NodeWindow n) =>
-        _candidates.Add(new Candidate(node, verdict, pattern, delta, Score(delta, threshold, baseScore),
+    private void AddCandidate(ulong node, DetectionVerdict verdict, string pattern, int delta, int threshold, double baseScore, in NodeWindow n,
+        double cap = double.MaxValue) =>
+        _candidates.Add(new Candidate(node, verdict, pattern, delta, Math.Min(cap, Score(delta, threshold, baseScore)),
             n.OutDsts, n.OutServices, n.InSrcs));
 
     /// <summary>min(cap, base + slope·(delta − threshold)/threshold), rounded to 1e-4 so tier boundaries are exact.</summary>
