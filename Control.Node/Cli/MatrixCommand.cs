@@ -1,6 +1,8 @@
 using System.CommandLine;
+using NerfEngine.Control.Embedded;
 using NerfEngine.Control.Evaluation;
 using NerfEngine.Control.Scenarios;
+using NerfEngine.Shared.Fabric.Hosting;
 using Spectre.Console;
 
 namespace NerfEngine.Control.Cli;
@@ -13,6 +15,7 @@ public static class MatrixCommand
         var seeds = new Option<int>("--seeds") { Description = "Seeds per scenario.", DefaultValueFactory = _ => 20 };
         var scenarios = new Option<string[]>("--scenario") { Description = "Scenarios to run (default: every attack and benign scenario except the demo mix).", AllowMultipleArgumentsPerToken = true };
         var command = new Command("matrix", "Replay every labelled scenario over many seeds and print true-positive rates and false alerts.") { seeds, scenarios };
+        CommonOptions.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {
             var names = parse.GetValue(scenarios) is { Length: > 0 } chosen
@@ -22,7 +25,9 @@ public static class MatrixCommand
             if (n < 1) throw new ArgumentException("--seeds must be at least 1");
             var progress = new Progress<ScenarioRunResult>(r => AnsiConsole.MarkupLine(
                 $"[grey]{Markup.Escape(r.Scenario)} seed {r.Seed}: {r.Attacks.Count(a => a.Detected)}/{r.Attacks.Count} reported, {r.FalseAlerts.Count} false alert card(s)[/]"));
-            var rows = await DetectionMatrix.RunAsync(names, n, progress: progress, ct: ct);
+            // Detector thresholds and autopilot settings come from the same configuration `run` uses.
+            var options = EmbeddedEngineServices.ReadEngineOptions(NodeHost.BuildConfiguration(CommonOptions.Overrides(parse)));
+            var rows = await DetectionMatrix.RunAsync(names, n, options, progress, ct);
             Render(rows);
             var ok = DetectionMatrix.MeetsTargets(rows);
             AnsiConsole.MarkupLine(ok ? "[green]all targets met[/]" : "[red]targets missed[/]");

@@ -3,23 +3,38 @@ using System.Net;
 namespace NerfEngine.Control.Scenarios;
 
 /// <summary>Everything a scenario generator writes into: the traffic, the truth, the clock, the address plan.</summary>
-public sealed class ScenarioContext(int seed, bool withBackground)
+public sealed class ScenarioContext
 {
+    public ScenarioContext(int seed, bool withBackground)
+    {
+        Seed = seed;
+        WithBackground = withBackground;
+        Random = new Random(seed);
+        Traffic = new TrafficComposer(new Random(unchecked(seed * 7919 + 17)));
+        OnsetNs = AttackOnsetNs + (long)(new Random(unchecked(seed * 31 + 7)).NextDouble() * OnsetJitterNs);
+    }
+
     /// <summary>Scenarios start at 2026-01-01T00:00:00Z so files are byte-identical for a seed.</summary>
     public const long EpochStartNs = 1_767_225_600L * 1_000_000_000L;
 
     public const long Second = 1_000_000_000L, Millisecond = 1_000_000L, Microsecond = 1_000L;
 
-    /// <summary>Length of every scenario's capture.</summary>
-    public const long DurationNs = 10 * Second;
+    /// <summary>Length of every scenario's capture: room for the latest onset plus the longest attack (rotating botnet, ~6.3 s).</summary>
+    public const long DurationNs = 12 * Second;
 
-    /// <summary>When attacks begin, after a stretch of ordinary background.</summary>
+    /// <summary>Earliest attack onset, after a stretch of ordinary background.</summary>
     public const long AttackOnsetNs = EpochStartNs + 3 * Second;
 
-    public int Seed { get; } = seed;
-    public bool WithBackground { get; } = withBackground;
-    public Random Random { get; } = new(seed);
-    public TrafficComposer Traffic { get; } = new(new Random(unchecked(seed * 7919 + 17)));
+    /// <summary>
+    /// Each seed moves the onset by up to this much, so attacks do not line up with detector
+    /// window boundaries and detection latency is measured honestly.
+    /// </summary>
+    public const long OnsetJitterNs = Second;
+
+    public int Seed { get; }
+    public bool WithBackground { get; }
+    public Random Random { get; }
+    public TrafficComposer Traffic { get; }
     public List<GroundTruthAttack> Attacks { get; } = [];
 
     public long StartNs => EpochStartNs;
@@ -28,7 +43,7 @@ public sealed class ScenarioContext(int seed, bool withBackground)
     public long EndNs { get; set; } = EpochStartNs + DurationNs;
 
     /// <summary>When the next attack generator starts; a mix staggers it.</summary>
-    public long OnsetNs { get; set; } = AttackOnsetNs;
+    public long OnsetNs { get; set; }
 
     /// <summary>A host on the protected internal network 10.10.0.0/16.</summary>
     public static IPAddress Internal(int subnet, int host) => new([10, 10, (byte)subnet, (byte)host]);

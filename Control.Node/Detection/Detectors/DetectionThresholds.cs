@@ -23,8 +23,11 @@ public sealed record DetectionThresholds
 
     // ---- topology drift ----
 
-    /// <summary>Tumbling window over which degrees are counted. Default 1 s.</summary>
-    public TimeSpan DriftWindow { get; init; } = TimeSpan.FromSeconds(1);
+    /// <summary>
+    /// Tumbling window over which degrees are counted. Default 500 ms: an attack starting anywhere
+    /// in a window fills the next one completely, so it is reported within 1 s of its onset.
+    /// </summary>
+    public TimeSpan DriftWindow { get; init; } = TimeSpan.FromMilliseconds(500);
 
     /// <summary>Service out-degree delta (distinct (dst, port) pairs) that makes a scanner. Default 30.</summary>
     public int ScannerDeltaThreshold { get; init; } = 30;
@@ -91,8 +94,8 @@ public sealed record DetectionThresholds
     /// <summary>Sliding window per edge hash. SPEC: 5 s.</summary>
     public TimeSpan AttractorWindow { get; init; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>How often the sliding window is evaluated. Default 1 s.</summary>
-    public TimeSpan AttractorStep { get; init; } = TimeSpan.FromSeconds(1);
+    /// <summary>How often the sliding window is evaluated. Default 500 ms, so a rotating botnet is reported within 1 s of its onset.</summary>
+    public TimeSpan AttractorStep { get; init; } = TimeSpan.FromMilliseconds(500);
 
     /// <summary>rotating_botnet needs strictly more distinct sources than this. SPEC: 40.</summary>
     public int AttractorMinClusterSize { get; init; } = 40;

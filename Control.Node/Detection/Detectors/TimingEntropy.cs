@@ -22,6 +22,12 @@ namespace NerfEngine.Control.Detection.Detectors;
 /// </remarks>
 public static class TimingEntropy
 {
+    /// <summary>
+    /// For <see cref="NormalisedOverSpan"/>: a burst covering less than this fraction of the window
+    /// is measured against the floor, so hundreds of sources inside a few milliseconds stay synchronised.
+    /// </summary>
+    public const double TightBurstFraction = 0.01;
+
     /// <summary>Bins counted in a dense stack array; larger indices (rare) are sorted instead.</summary>
     private const int DenseBins = 1024;
 
@@ -37,7 +43,24 @@ public static class TimingEntropy
     /// <paramref name="windowNs"/>. The span is sorted and then overwritten (it is scratch).
     /// Fewer than 3 arrivals carry no timing evidence and return 1 (unsynchronised).
     /// </summary>
-    public static double Normalised(Span<long> arrivalsNs, long windowNs, int binsPerMeanGap)
+    public static double Normalised(Span<long> arrivalsNs, long windowNs, int binsPerMeanGap) =>
+        Compute(arrivalsNs, windowNs, binsPerMeanGap, overObservedSpan: false);
+
+    /// <summary>
+    /// Like <see cref="Normalised"/>, but the bins scale with the span the arrivals actually cover
+    /// (at least <see cref="TightBurstFraction"/> of the window), and gaps round to the nearest bin.
+    /// </summary>
+    /// <remarks>
+    /// For long sliding windows (the 5 s attractor window): a flash crowd that starts late in the
+    /// window covers a sliver of it, and measured against the whole window all its gaps look short,
+    /// so independent arrivals would read as synchronised. Against their own span, Poisson arrivals
+    /// give ≈1 wherever they sit, while a shared clock (identical spacing) still puts every gap in
+    /// one bin — rounding keeps a regular spacing mid-bin, since the span is (n−1) such gaps.
+    /// </remarks>
+    public static double NormalisedOverSpan(Span<long> arrivalsNs, long windowNs, int binsPerMeanGap) =>
+        Compute(arrivalsNs, windowNs, binsPerMeanGap, overObservedSpan: true);
+
+    private static double Compute(Span<long> arrivalsNs, long windowNs, int binsPerMeanGap, bool overObservedSpan)
     {
         int n = arrivalsNs.Length;
         if (n < 3)
@@ -50,8 +73,11 @@ public static class TimingEntropy
             arrivalsNs.Sort();
         }
 
-        double bin = Math.Max(1.0, (double)windowNs / ((double)n * binsPerMeanGap));
         int gaps = n - 1;
+        double bin = overObservedSpan
+            ? Math.Max(1.0, Math.Max(arrivalsNs[n - 1] - arrivalsNs[0], windowNs * TightBurstFraction) / ((double)gaps * binsPerMeanGap))
+            : Math.Max(1.0, (double)windowNs / ((double)n * binsPerMeanGap));
+        double rounding = overObservedSpan ? 0.5 : 0.0;
 
         // Histogram in O(n): small bin indices (nearly all of them: the bins are geometric) are
         // counted densely; the rare large ones are compacted to the front of the span and sorted.
@@ -61,7 +87,7 @@ public static class TimingEntropy
         for (int i = 0; i < gaps; i++)
         {
             // In place: index i is written only after t_i and t_(i+1) were read, and overflow ≤ i.
-            long index = (long)((arrivalsNs[i + 1] - arrivalsNs[i]) / bin);
+            long index = (long)((arrivalsNs[i + 1] - arrivalsNs[i]) / bin + rounding);
             if (index < DenseBins)
             {
                 dense[(int)index]++;

@@ -11,7 +11,11 @@ public sealed class TopologyDriftDetectorTests
     private readonly DetectionCollector _sink = new();
     private readonly TopologyDriftDetector _drift;
 
-    public TopologyDriftDetectorTests() => _drift = new TopologyDriftDetector(new ThresholdSet(), _sink, _f.Directory);
+    // These scenarios count degrees per one-second window (the SPEC's "DRIFT[SCANNER] delta=60"),
+    // so they pin the window rather than follow the shipped default.
+    private static readonly DetectionThresholds OneSecondWindow = new() { DriftWindow = TimeSpan.FromSeconds(1) };
+
+    public TopologyDriftDetectorTests() => _drift = new TopologyDriftDetector(new ThresholdSet(OneSecondWindow), _sink, _f.Directory);
 
     private void Feed(IEnumerable<GraphEdge> edges)
     {
@@ -143,10 +147,10 @@ public sealed class TopologyDriftDetectorTests
     [Fact]
     public void A_threshold_reload_takes_effect_at_the_next_window()
     {
-        var set = new ThresholdSet();
+        var set = new ThresholdSet(OneSecondWindow);
         var drift = new TopologyDriftDetector(set, _sink, _f.Directory);
         drift.Observe(_f.Open(Ns.T0, "203.0.113.1", "198.51.100.1", 1));
-        set.Reload(new DetectionThresholds { ScannerDeltaThreshold = 10 });
+        set.Reload(OneSecondWindow with { ScannerDeltaThreshold = 10 });
         foreach (int p in Enumerable.Range(1, 15))
         {
             drift.Observe(_f.Open(Ns.T0 + Ns.S + p * Ns.Ms, "203.0.113.2", "198.51.100.2", (ushort)p));
