@@ -37,6 +37,12 @@ public static class CaptureCommand
         Required = true,
     };
 
+    public static readonly Option<string> Engine = new Option<string>("--engine")
+    {
+        Description = "afpacket: TPACKET_V3 rings, every packet parsed in user space; xdp: XDP program with a kernel flow table, only edges reach user space (settings: section Xdp).",
+        DefaultValueFactory = _ => "afpacket",
+    }.AcceptOnlyFromAmong("afpacket", "xdp");
+
     public static readonly Option<int> Fanout = new("--fanout")
     {
         Description = "Worker rings joined in one PACKET_FANOUT group (one worker actor each).",
@@ -103,7 +109,7 @@ public static class CaptureCommand
     public static Command Create()
     {
         var command = new Command("capture", "Capture live traffic with AF_PACKET TPACKET_V3 rings and report what the sensor made of it (needs root or CAP_NET_RAW).");
-        foreach (Option option in new Option[] { Interface, Fanout, FanoutMode, FanoutGroup, Filter, BlockSize, BlockCount, FrameSize, RetireTimeout, Duration, Json, EdgeTable })
+        foreach (Option option in new Option[] { Interface, Engine, Fanout, FanoutMode, FanoutGroup, Filter, BlockSize, BlockCount, FrameSize, RetireTimeout, Duration, Json, EdgeTable })
         {
             command.Options.Add(option);
         }
@@ -114,6 +120,10 @@ public static class CaptureCommand
 
     private static async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken)
     {
+        if (parse.GetValue(Engine) == "xdp")
+        {
+            return await XdpCaptureRun.RunAsync(parse, cancellationToken).ConfigureAwait(false);
+        }
         TextWriter output = parse.InvocationConfiguration.Output;
         TextWriter error = parse.InvocationConfiguration.Error;
         AfPacketCaptureOptions options;
