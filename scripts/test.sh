@@ -11,7 +11,7 @@ if [[ "${1:-}" == "--filter" && -n "${2:-}" ]]; then filter=(--filter "$2"); fi
 
 # Packages the tests exercise: journal (postgresql), C layout checks and BPF (clang, llvm,
 # libbpf-dev, bpftool), capture (libpcap0.8, tcpdump, tshark, tcpreplay, iproute2).
-packages=(postgresql clang llvm libbpf-dev bpftool libpcap0.8 libpcap-dev tcpdump tshark tcpreplay iproute2 iputils-ping gcc make)
+packages=(postgresql clang llvm libbpf-dev bpftool libpcap0.8 libpcap-dev tcpdump tshark tcpreplay iproute2 iputils-ping shellcheck gcc make)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
