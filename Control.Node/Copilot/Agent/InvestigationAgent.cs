@@ -1,0 +1,213 @@
+using System.Globalization;
+using System.Text.Json;
+using NerfEngine.Control.Copilot.Dsl;
+using NerfEngine.Control.Copilot.Entities;
+using NerfEngine.Control.Copilot.Ollama;
+
+namespace NerfEngine.Control.Copilot.Agent;
+
+/// <summary>
+/// The agent loop of SPEC §5: the model proposes a DSL plan (JSON), the executor runs it, a second
+/// call interprets the results into a confidence. Stops at <see cref="CopilotOptions.StopConfidence"/>;
+/// breaks an attractor (a plan already run is proposed again) or a plateau
+/// (<see cref="CopilotOptions.PlateauSteps"/> equal non-improving steps) once the best confidence is
+/// ≥ <see cref="CopilotOptions.EarlyExitFloor"/>; runs at most <see cref="CopilotOptions.MaxSteps"/>
+/// steps and reports the best confidence seen, not the last. With no model it runs a fixed
+/// deterministic plan and says "model unavailable: …".
+/// </summary>
+public sealed class InvestigationAgent
+{
+    private readonly IChatModel _model;
+    private readonly DslExecutor _executor;
+    private readonly EntityExtractor _extractor;
+    private readonly CopilotOptions _options;
+
+    public InvestigationAgent(IChatModel model, DslExecutor executor, CopilotOptions? options = null, EntityExtractor? extractor = null)
+    {
+        _model = model ?? throw new ArgumentNullException(nameof(model));
+        _executor = executor ?? throw new ArgumentNullException(nameof(executor));
+        _options = options ?? new CopilotOptions();
+        _options.Validate();
+        _extractor = extractor ?? new EntityExtractor(_options.ExampleValues);
+    }
+
+    /// <summary>Investigates <paramref name="question"/>; model failures end the loop with <see cref="StopReason.ModelUnavailable"/>, never throw.</summary>
+    public async Task<InvestigationReport> InvestigateAsync(string question, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(question);
+        var entities = _extractor.Extract(question);
+        var session = new InvestigationSession();
+        var steps = new List<AgentStep>();
+        var plansRun = new HashSet<string>(StringComparer.Ordinal);
+        double best = double.NegativeInfinity;
+        int bestStep = 0;
+        string? bestAssessment = null;
+        double? previous = null;
+        int flatSteps = 0;
+        StopReason reason = StopReason.StepLimit;
+
+        try
+        {
+            for (int number = 1; number <= _options.MaxSteps; number++)
+            {
+                string planJson = await _model.ChatJsonAsync(
+                    [ChatMessage.System(AgentPrompts.PlanSystem), ChatMessage.User(AgentPrompts.PlanUser(question, entities, session, steps))], cancellationToken);
+                var (plan, planError) = ParsePlan(planJson);
+                string canonical = string.Join("; ", plan);
+                if (plan.Count > 0 && !plansRun.Add(canonical) && best >= _options.EarlyExitFloor)
+                {
+                    reason = StopReason.AttractorBreak;
+                    break;
+                }
+
+                var results = plan.Count == 0 ? [] : await _executor.ExecuteAsync(session, plan, cancellationToken);
+                string verdictJson = await _model.ChatJsonAsync(
+                    [ChatMessage.System(AgentPrompts.InterpretSystem), ChatMessage.User(AgentPrompts.InterpretUser(question, results, session))], cancellationToken);
+                var (confidence, assessment) = ParseVerdict(verdictJson, session);
+                steps.Add(new AgentStep(number, canonical, results, confidence, assessment, planError));
+
+                if (confidence > best)
+                {
+                    best = confidence;
+                    bestStep = number;
+                    bestAssessment = assessment;
+                }
+
+                if (confidence >= _options.StopConfidence)
+                {
+                    reason = StopReason.ConfidenceReached;
+                    break;
+                }
+
+                bool flat = previous is { } p && Math.Abs(confidence - p) <= _options.PlateauTolerance && confidence <= best && bestStep != number;
+                flatSteps = flat ? flatSteps + 1 : 0;
+                previous = confidence;
+                if (flatSteps >= _options.PlateauSteps && best >= _options.EarlyExitFloor)
+                {
+                    reason = StopReason.Plateau;
+                    break;
+                }
+            }
+        }
+        catch (ModelUnavailableException ex)
+        {
+            var findings = await RunDeterministicAsync(entities, cancellationToken);
+            return new InvestigationReport
+            {
+                Question = question,
+                Entities = entities,
+                Model = _model.Model,
+                StopReason = StopReason.ModelUnavailable,
+                Steps = steps,
+                BestConfidence = bestStep > 0 ? best : null,
+                BestStep = bestStep,
+                BestAssessment = bestAssessment,
+                Error = ex.Message,
+                DeterministicFindings = findings.Results,
+                DeterministicConfidence = findings.Confidence,
+            };
+        }
+
+        return new InvestigationReport
+        {
+            Question = question,
+            Entities = entities,
+            Model = _model.Model,
+            StopReason = reason,
+            Steps = steps,
+            BestConfidence = bestStep > 0 ? best : null,
+            BestStep = bestStep,
+            BestAssessment = bestAssessment,
+        };
+    }
+
+    /// <summary>
+    /// The fixed plan used without a model: FOCUS on the first address or node id of the question,
+    /// then fan-in, temporal sync, degree delta, timing clusters and ASSESS; SUMMARIZE when there is nothing to focus on.
+    /// </summary>
+    public async Task<(IReadOnlyList<DslStepResult> Results, double? Confidence)> RunDeterministicAsync(IReadOnlyList<ExtractedEntity> entities, CancellationToken cancellationToken = default)
+    {
+        var session = new InvestigationSession();
+        var focus = entities.FirstOrDefault(e => e.Kind is EntityKind.Ipv4 or EntityKind.NodeId);
+        IReadOnlyList<DslStep> plan = focus is null
+            ? [DslParser.Create("SUMMARIZE", [])]
+            :
+            [
+                DslParser.Create("FOCUS", [focus.Value]),
+                DslParser.Create("ANALYZE", ["fanin"]),
+                DslParser.Create("ANALYZE", ["temporal_sync"]),
+                DslParser.Create("ANALYZE", ["degree_delta"]),
+                DslParser.Create("CLUSTER", ["timing"]),
+                DslParser.Create("ASSESS", []),
+            ];
+        var results = await _executor.ExecuteAsync(session, plan, cancellationToken);
+        return (results, session.LastAssessment);
+    }
+
+    /// <summary>The model's plan, cut to <see cref="CopilotOptions.MaxPlanLength"/>, without steps that use an example value.</summary>
+    private (IReadOnlyList<DslStep> Plan, string? Error) ParsePlan(string json)
+    {
+        IReadOnlyList<DslStep> parsed;
+        try
+        {
+            parsed = DslParser.ParseJson(json);
+        }
+        catch (DslParseException ex)
+        {
+            return ([], ex.Message);
+        }
+
+        var kept = new List<DslStep>();
+        var errors = new List<string>();
+        foreach (DslStep step in parsed.Take(_options.MaxPlanLength))
+        {
+            if (step.Args.Any(a => _extractor.ExampleValues.Contains(a, StringComparer.OrdinalIgnoreCase)))
+            {
+                errors.Add($"'{step}' uses a placeholder example value");
+                continue;
+            }
+
+            kept.Add(step);
+        }
+
+        if (parsed.Count > _options.MaxPlanLength) errors.Add($"plan cut to {_options.MaxPlanLength} steps");
+        return (kept, errors.Count == 0 ? null : string.Join("; ", errors));
+    }
+
+    /// <summary>
+    /// Reads {"confidence", "assessment"}. A percentage (1 &lt; c ≤ 100) is scaled; a missing or
+    /// unreadable confidence falls back to the session's deterministic ASSESS value (or 0).
+    /// </summary>
+    private static (double Confidence, string Assessment) ParseVerdict(string json, InvestigationSession session)
+    {
+        double fallback = session.LastAssessment ?? 0;
+        try
+        {
+            using var doc = JsonDocument.Parse(json);
+            JsonElement root = doc.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                return (fallback, "model verdict was not a JSON object; deterministic assessment used");
+            }
+
+            string assessment = root.TryGetProperty("assessment", out JsonElement a) && a.ValueKind == JsonValueKind.String ? a.GetString()! : string.Empty;
+            double? c = root.TryGetProperty("confidence", out JsonElement e) ? e.ValueKind switch
+            {
+                JsonValueKind.Number => e.GetDouble(),
+                JsonValueKind.String when double.TryParse(e.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out double d) => d,
+                _ => null,
+            } : null;
+            if (c is not { } value || double.IsNaN(value))
+            {
+                return (fallback, assessment.Length > 0 ? assessment : "model gave no confidence; deterministic assessment used");
+            }
+
+            if (value is > 1 and <= 100) value /= 100;
+            return (Math.Clamp(value, 0, 1), assessment);
+        }
+        catch (JsonException)
+        {
+            return (fallback, "model verdict was not JSON; deterministic assessment used");
+        }
+    }
+}

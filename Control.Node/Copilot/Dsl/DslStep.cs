@@ -1,0 +1,43 @@
+namespace NerfEngine.Control.Copilot.Dsl;
+
+/// <summary>The nine verbs of the investigative DSL (SPEC §5).</summary>
+public enum DslVerb
+{
+    /// <summary>FOCUS &lt;ipv4|ipv6|node:0x…&gt;: the node later steps are about.</summary>
+    Focus,
+
+    /// <summary>WINDOW &lt;duration&gt; | since &lt;time&gt; | all: the event-time window.</summary>
+    Window,
+
+    /// <summary>FILTER &lt;field op value&gt; | clear: edge filters (weight, port, protocol, packets, bytes, records).</summary>
+    Filter,
+
+    /// <summary>ANALYZE &lt;degree_delta|fanin|fanout|temporal_sync&gt;.</summary>
+    Analyze,
+
+    /// <summary>CLUSTER &lt;timing|asn&gt;: groups the sources.</summary>
+    Cluster,
+
+    /// <summary>TRACE [depth N]: outbound paths from the focus.</summary>
+    Trace,
+
+    /// <summary>EXPAND [depth N]: neighbours of the focus, either direction.</summary>
+    Expand,
+
+    /// <summary>SUMMARIZE: the session's state and evidence.</summary>
+    Summarize,
+
+    /// <summary>ASSESS: threat confidence in [0, 1] from the evidence (<see cref="ThreatAssessment"/>).</summary>
+    Assess,
+}
+
+/// <summary>One parsed, validated DSL step; <see cref="Args"/> are normalised by <see cref="DslParser"/>.</summary>
+public sealed record DslStep(DslVerb Verb, IReadOnlyList<string> Args)
+{
+    /// <summary>Canonical text ("FOCUS 10.10.0.80"): equal plans have equal text.</summary>
+    public override string ToString() =>
+        Args.Count == 0 ? Verb.ToString().ToUpperInvariant() : $"{Verb.ToString().ToUpperInvariant()} {string.Join(' ', Args)}";
+}
+
+/// <summary>A DSL plan or step was malformed: unknown verb, wrong arguments, bad JSON.</summary>
+public sealed class DslParseException(string message) : FormatException(message);
