@@ -33,6 +33,8 @@ public static class RunVerb
     private static async Task<int> RunAsync(WebApplication app, ParseResult parse, CancellationToken ct)
     {
         var engine = app.Services.GetRequiredService<GraphEngine>();
+        // Resolving the copilot attaches it to the sentinel: Tier-3 cards wake it from here on.
+        var copilot = app.Services.GetRequiredService<NerfEngine.Control.Copilot.CopilotInvestigator>();
         var transport = app.Services.GetRequiredService<IEdgeBatchTransport>();
         await using var subscription = await engine.SubscribeAsync(transport, ct);
         var file = parse.GetValue(Pcap);
@@ -53,6 +55,7 @@ public static class RunVerb
         var result = await job.RunAsync(file.FullName, speed, ct);
         var counters = await engine.QueryAsync(core => core.Sentinel.Counters, ct);
         RenderSummary(result, counters);
+        AnsiConsole.MarkupLine($"[grey]copilot: {copilot.Queued} Tier-3 investigation(s) queued, {copilot.Completed} completed, {copilot.Dropped} dropped[/]");
         if (parse.GetValue(Serve))
         {
             AnsiConsole.MarkupLine("[grey]Replay done; serving; press Ctrl+C to stop.[/]");

@@ -1,6 +1,11 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using NerfEngine.Control.Autopilot;
+using NerfEngine.Control.Copilot;
+using NerfEngine.Control.Copilot.Agent;
+using NerfEngine.Control.Copilot.Dsl;
+using NerfEngine.Control.Copilot.Entities;
+using NerfEngine.Control.Copilot.Ollama;
 using NerfEngine.Control.Detection.Detectors;
 using NerfEngine.Control.Detection.Graph;
 using NerfEngine.Control.Engine;
@@ -23,14 +28,43 @@ public static class EmbeddedEngineServices
         services.AddSingleton<IEdgeBatchTransport>(sp => sp.GetRequiredService<InProcessEdgeTransport>());
         services.AddSingleton<EventCardFeed>();
         services.AddSingleton(_ => ReadEngineOptions(configuration));
-        services.AddSingleton(sp => new EngineCore(sp.GetRequiredService<EngineOptions>(), sp.GetRequiredService<EventCardFeed>()));
+        services.AddSingleton<DeferredInvestigator>();
+        services.AddSingleton(sp => new EngineCore(sp.GetRequiredService<EngineOptions>(), sp.GetRequiredService<EventCardFeed>(),
+            sp.GetRequiredService<DeferredInvestigator>()));
         services.AddSingleton(sp =>
         {
             var engine = new GraphEngine(sp.GetRequiredService<ActorSystem>(), sp.GetRequiredService<EngineCore>());
             RegisterMetrics(sp.GetRequiredService<NerfMetrics>(), engine);
             return engine;
         });
+        AddCopilot(services, configuration);
         return services;
+    }
+
+    /// <summary>
+    /// The investigation copilot (section <c>Copilot</c>): Tier-3 cards wake it in the background.
+    /// It needs no model to run; without one its reports say the model is unavailable and carry
+    /// the deterministic DSL findings.
+    /// </summary>
+    private static void AddCopilot(IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSingleton(_ =>
+        {
+            var options = configuration.GetSection("Copilot").Get<CopilotOptions>() ?? new CopilotOptions();
+            options.Validate();
+            return options;
+        });
+        services.AddSingleton(sp => new EntityExtractor(sp.GetRequiredService<CopilotOptions>().ExampleValues));
+        services.AddSingleton<IChatModel>(sp => new OllamaClient(sp.GetRequiredService<CopilotOptions>()));
+        services.AddSingleton(sp => new DslExecutor(sp.GetRequiredService<GraphEngine>(), sp.GetRequiredService<CopilotOptions>()));
+        services.AddSingleton(sp => new InvestigationAgent(sp.GetRequiredService<IChatModel>(), sp.GetRequiredService<DslExecutor>(),
+            sp.GetRequiredService<CopilotOptions>(), sp.GetRequiredService<EntityExtractor>()));
+        services.AddSingleton(sp =>
+        {
+            var investigator = new CopilotInvestigator(sp.GetRequiredService<InvestigationAgent>(), sp.GetRequiredService<CopilotOptions>());
+            sp.GetRequiredService<DeferredInvestigator>().Attach(investigator);
+            return investigator;
+        });
     }
 
     /// <summary>Sections Graph, Detection, Autopilot, NodeDirectory; absent sections keep the SPEC defaults.</summary>
