@@ -1,0 +1,118 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
+using NerfEngine.Control.Registry;
+using NerfEngine.Control.Registry.Audit;
+using NerfEngine.Shared.Fabric.Persistence;
+using NerfEngine.Shared.Fabric.Persistence.Sqlite;
+
+namespace NerfEngine.Tests.ControlNode.Registry;
+
+/// <summary>Small tools with observable side effects, so registry tests can tell what ran.</summary>
+internal sealed class RegistryTestTools : IToolGroup
+{
+    public int EchoRuns;
+    public int Mutations;
+    public int BrokenRuns;
+
+    public IEnumerable<ToolDefinition> CreateTools()
+    {
+        yield return ToolDefinition.Query<EchoInput, EchoOutput>("echo_numbers", "Echo numbers", "Returns 1..count.", (input, call) =>
+        {
+            Interlocked.Increment(ref EchoRuns);
+            return new EchoOutput(Enumerable.Range(1, input.Count).ToList(), input.Label, input.Mode);
+        });
+
+        yield return ToolDefinition.Mutation<NoArguments, CounterOutput>("bump_counter", "Bump counter", "Adds one.", (_, _, _) =>
+                ValueTask.FromResult(new CounterOutput(Interlocked.Increment(ref Mutations))))
+            .WithMinInterval(TimeSpan.FromSeconds(2))
+            .WithEffectEstimate(_ => "adds one to the counter");
+
+        yield return ToolDefinition.Mutation<NoArguments, CounterOutput>("bump_unlimited", "Bump counter", "Adds one, no interval.", (_, _, _) =>
+            ValueTask.FromResult(new CounterOutput(Interlocked.Increment(ref Mutations))));
+
+        yield return ToolDefinition.Query<NoArguments, BrokenOutput>("broken_output", "Broken", "Returns output its schema forbids.", (_, _) =>
+        {
+            Interlocked.Increment(ref BrokenRuns);
+            return new BrokenOutput("far too long for the schema");
+        });
+
+        yield return ToolDefinition.Query<NoArguments, CounterOutput>("refuses", "Refuses", "Always a domain error.", (_, _) =>
+            throw new ToolFailureException(ToolErrorCodes.NotFound, "nothing here"));
+
+        yield return ToolDefinition.Query<NoArguments, BigOutput>("big_output", "Big", "A large result.", (_, _) =>
+            new BigOutput(new string('z', 50_000), Enumerable.Range(0, 500).ToList()));
+    }
+}
+
+public enum EchoMode { Plain, FancyFormat }
+
+public sealed record EchoInput(
+    [property: Range(1, 10)] int Count,
+    [property: MaxLength(8)] string? Label = null,
+    EchoMode Mode = EchoMode.Plain);
+
+public sealed record EchoOutput(IReadOnlyList<int> Values, string? Label, EchoMode Mode);
+
+public sealed record CounterOutput(int Value);
+
+public sealed record BrokenOutput([property: MaxLength(3), Description("Short.")] string Code);
+
+public sealed record BigOutput(string Blob, IReadOnlyList<int> Items);
+
+/// <summary>A registry over the test tools with a real SQLite audit journal in a scratch file.</summary>
+internal sealed class RegistryFixture : IAsyncDisposable
+{
+    private readonly string _path;
+
+    private RegistryFixture(string path, IEventJournal journal, AuditTrail audit, ToolRegistry registry, RegistryTestTools tools)
+    {
+        _path = path;
+        Journal = journal;
+        Audit = audit;
+        Registry = registry;
+        Tools = tools;
+    }
+
+    public IEventJournal Journal { get; }
+
+    public AuditTrail Audit { get; }
+
+    public ToolRegistry Registry { get; }
+
+    public RegistryTestTools Tools { get; }
+
+    public static async Task<RegistryFixture> StartAsync(TimeProvider time, RegistryOptions? options = null, string? path = null)
+    {
+        path ??= Path.Combine(Path.GetTempPath(), $"nerf-registry-{Guid.NewGuid():N}.db");
+        options ??= new RegistryOptions { AuditGroupCommitDelay = TimeSpan.Zero };
+        var journal = await SqliteEventJournal.OpenAsync($"Data Source={path}", time);
+        var audit = new AuditTrail(journal, options);
+        var tools = new RegistryTestTools();
+        var registry = new ToolRegistry([tools], audit, options, time);
+        return new RegistryFixture(path, journal, audit, registry, tools);
+    }
+
+    public async Task<List<AuditRecord>> AuditAsync()
+    {
+        await Audit.FlushAsync();
+        var records = new List<AuditRecord>();
+        await foreach (var r in Audit.ReadAsync()) records.Add(r);
+        return records;
+    }
+
+    /// <summary>Closes without deleting the journal (a restart reopens it).</summary>
+    public async ValueTask CloseAsync()
+    {
+        await Audit.DisposeAsync();
+        await Journal.DisposeAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await CloseAsync();
+        foreach (var suffix in new[] { "", "-wal", "-shm" })
+        {
+            File.Delete(_path + suffix);
+        }
+    }
+}
