@@ -43,7 +43,7 @@ public sealed class GraphAttractorDetector : IEdgeDetector, IAttractorCensus
     private long _windowNs;
     private long _stepNs;
     private long _watermark = long.MinValue;
-    private long _nextTick = long.MaxValue;   // end of the next step; MaxValue before the first contact
+    private long _nextTick = long.MinValue;
     private long _edges, _contacts, _detections, _cooledDown;
 
     /// <summary>Creates the detector.</summary>
@@ -60,7 +60,7 @@ public sealed class GraphAttractorDetector : IEdgeDetector, IAttractorCensus
         _t = thresholds.Current;
         _windowNs = DetectionThresholds.Ns(_t.AttractorWindow);
         _stepNs = DetectionThresholds.Ns(_t.AttractorStep);
-        _table = new SourceWindowTable(_t.AttractorMaxTrackedPairs, linked: false);
+        _table = new SourceWindowTable(_t.AttractorMaxTrackedPairs);
     }
 
     /// <inheritdoc />
@@ -75,23 +75,18 @@ public sealed class GraphAttractorDetector : IEdgeDetector, IAttractorCensus
     /// <inheritdoc />
     public int ActiveAttractorCount { get; private set; }
 
-    /// <summary>
-    /// Folds a batch in. Contacts further ahead get their table buckets prefetched, nearer ones the
-    /// entries those buckets point at, so both dependent misses of a lookup are in flight early.
-    /// </summary>
+    /// <summary>Folds a batch in, prefetching pair-table buckets a few records ahead.</summary>
     public void Observe(ReadOnlySpan<GraphEdge> batch)
     {
-        const int Near = SourceWindowTable.PrefetchDistance, Far = 2 * SourceWindowTable.PrefetchDistance;
         for (int i = 0; i < batch.Length; i++)
         {
-            if (i + Far < batch.Length && batch[i + Far].Kind == EdgeKind.Open)
+            if (i + SourceWindowTable.PrefetchDistance < batch.Length)
             {
-                _table.Prefetch(batch[i + Far].EdgeHash, batch[i + Far].SrcNode);
-            }
-
-            if (i + Near < batch.Length && batch[i + Near].Kind == EdgeKind.Open)
-            {
-                _table.PrefetchEntries(batch[i + Near].EdgeHash, batch[i + Near].SrcNode);
+                ref readonly GraphEdge ahead = ref batch[i + SourceWindowTable.PrefetchDistance];
+                if (ahead.Kind == EdgeKind.Open)
+                {
+                    _table.Prefetch(ahead.EdgeHash, ahead.SrcNode);
+                }
             }
 
             Observe(batch[i]);
@@ -105,12 +100,7 @@ public sealed class GraphAttractorDetector : IEdgeDetector, IAttractorCensus
         long ts = (long)edge.TimestampNs;
         if (ts - 1 > _watermark)
         {
-            // Inlined Advance: nearly every record moves the watermark, few reach the next step.
-            _watermark = ts - 1;
-            if (ts - 1 >= _nextTick)
-            {
-                Ticks(ts - 1);
-            }
+            Advance(ts - 1);
         }
 
         if (edge.Kind != EdgeKind.Open)
@@ -119,7 +109,7 @@ public sealed class GraphAttractorDetector : IEdgeDetector, IAttractorCensus
         }
 
         _contacts++;
-        if (_nextTick == long.MaxValue)
+        if (_nextTick == long.MinValue)
         {
             _nextTick = ts - HypergraphMetricsCollector.Mod(ts, _stepNs) + _stepNs;
         }
@@ -136,15 +126,7 @@ public sealed class GraphAttractorDetector : IEdgeDetector, IAttractorCensus
         }
 
         _watermark = nowNs;
-        if (nowNs >= _nextTick)
-        {
-            Ticks(nowNs);
-        }
-    }
-
-    private void Ticks(long nowNs)
-    {
-        while (_nextTick != long.MaxValue && _nextTick <= nowNs)
+        while (_nextTick != long.MinValue && _nextTick <= nowNs)
         {
             long tick = _nextTick;
             Tick(tick);
@@ -159,7 +141,8 @@ public sealed class GraphAttractorDetector : IEdgeDetector, IAttractorCensus
 
     private void Tick(long end)
     {
-        ActiveAttractorCount = _table.ExpireAndGroupSources(_t.AttractorMinClusterSize, end - _windowNs, end, _groups);
+        _table.ExpireBefore(end - _windowNs);
+        ActiveAttractorCount = _table.GroupSources(_t.AttractorMinClusterSize, end - _windowNs, end, _groups);
         for (int g = 0; g < _groups.GroupCount; g++)
         {
             _groups.Load(g, _sample);
