@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using NerfEngine.Control.Autopilot;
 using NerfEngine.Control.Embedded;
 using NerfEngine.Control.Engine;
+using NerfEngine.Control.Mcp;
 using NerfEngine.Sensor.Capture.Files;
 using NerfEngine.Shared.Fabric.Hosting;
 using NerfEngine.Shared.Fabric.Transport;
@@ -26,7 +27,8 @@ public static class RunVerb
     public static Command Create() => NodeRunCommand.Create(
         "control",
         "Run the embedded control node (no servers needed): management HTTP on port 8558, graph engine, detectors, autopilot.",
-        configure: (builder, _) => builder.Services.AddEmbeddedEngine(builder.Configuration),
+        configure: (builder, _) => builder.Services.AddEmbeddedEngine(builder.Configuration).AddEmbeddedControlPlane(builder.Configuration),
+        mapRoutes: app => app.MapNerfMcp(),
         work: RunAsync,
         extraOptions: [Pcap, Speed, Serve]);
 

@@ -1,0 +1,49 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using NerfEngine.Control.Autonomy;
+using NerfEngine.Control.Autonomy.Execution;
+using NerfEngine.Control.Autonomy.Ledger;
+using NerfEngine.Control.Mcp;
+using NerfEngine.Control.Registry.Audit;
+using NerfEngine.Shared.Fabric.Actors;
+using NerfEngine.Shared.Fabric.Persistence;
+using NerfEngine.Shared.Fabric.Persistence.Serialization;
+
+namespace NerfEngine.Control.Embedded;
+
+/// <summary>
+/// The control plane of the all-in-one node: one journal (SQLite by default, PostgreSQL by
+/// configuration) shared by the autonomy Executor and the registry's audit trail, the Executor
+/// actor, and the tool registry with its MCP endpoint.
+/// </summary>
+public static class EmbeddedControlPlane
+{
+    public static IServiceCollection AddEmbeddedControlPlane(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSingleton(_ => AutonomyOptions.FromConfiguration(configuration));
+        services.AddSingleton(sp =>
+        {
+            var options = PersistenceOptions.FromConfiguration(configuration);
+            EnsureSqliteDirectory(options);
+            var serializer = AuditRecord.Register(AutonomySerialization.Register(new EventSerializer()));
+            // Start-up is synchronous here: the node cannot serve anything without its journal.
+            return PersistenceFactory.OpenAsync(options, serializer, sp.GetRequiredService<TimeProvider>()).GetAwaiter().GetResult();
+        });
+        services.AddSingleton<IEventJournal>(sp => sp.GetRequiredService<PersistenceContext>().Journal);
+        services.AddNerfMcp(configuration);
+        services.AddSingleton<IActorRef<ExecutorCommand>>(sp => sp.GetRequiredService<ActorSystem>().Spawn(
+            ExecutorActor.Props(sp.GetRequiredService<AutonomyOptions>(), sp.GetRequiredService<PersistenceContext>(),
+                sp.GetRequiredService<IToolInvoker>(), sp.GetRequiredService<TimeProvider>()),
+            "autonomy-executor"));
+        return services;
+    }
+
+    private static void EnsureSqliteDirectory(PersistenceOptions options)
+    {
+        if (options.Provider != PersistenceProvider.Sqlite) return;
+        var source = new SqliteConnectionStringBuilder(options.ConnectionString).DataSource;
+        var directory = Path.GetDirectoryName(Path.GetFullPath(source));
+        if (!string.IsNullOrEmpty(directory)) Directory.CreateDirectory(directory);
+    }
+}
