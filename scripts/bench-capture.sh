@@ -7,7 +7,8 @@
 #
 # Offline: packets/s of `Sensor.Node replay --pcap FILE --speed max` (whole pipeline: parse, flows,
 #   edges, batches, in-process transport) vs `tcpdump -r FILE -w /dev/null` (read and write only) and
-#   `tshark -r FILE -q -z conv,ip` (dissect and tabulate), best of --runs, wall time incl. start-up.
+#   `tshark -r FILE -q -z conv,ip` (dissect and tabulate), best of --runs interleaved rounds, wall time
+#   incl. start-up.
 #   Targets: >= 1.0x tcpdump, >= 20x tshark.
 # Live: `tcpreplay --topspeed` over a veth pair while `Sensor.Node capture` and `tcpdump` capture the
 #   same interface at once (same buffer: 64 MiB), comparing packets received and dropped.
@@ -125,33 +126,34 @@ else
 fi
 log "$count packets, $(du -h "$pcap" | cut -f1)"
 
-# best_time CMD...: the fastest of $runs wall-clock runs, in seconds.
-best_time() {
-  local best="" start end t
-  for ((i = 0; i < runs; i++)); do
-    start=$(date +%s.%N)
-    "$@" >/dev/null 2>&1 || die "failed: $*"
-    end=$(date +%s.%N)
-    t=$(echo "$end - $start" | bc -l)
-    if [[ -z "$best" ]] || (($(echo "$t < $best" | bc -l))); then best=$t; fi
-  done
-  echo "$best"
+# time_once CMD...: the wall-clock seconds of one run.
+time_once() {
+  local start end
+  start=$(date +%s.%N)
+  "$@" >/dev/null 2>&1 || die "failed: $*"
+  end=$(date +%s.%N)
+  echo "$end - $start" | bc -l
 }
+# fastest BEST T: the smaller of the best so far (empty at first) and T.
+fastest() { if [[ -z "$1" ]] || (($(echo "$2 < $1" | bc -l))); then echo "$2"; else echo "$1"; fi; }
 pps() { echo "$count / $1" | bc -l | xargs printf '%.0f'; }
 ratio() { echo "$1 / $2" | bc -l | xargs printf '%.2f'; }
 command -v bc >/dev/null || die "bc not found; apt-get install -y bc"
 
 rows=()
 if ((offline)); then
-  log "offline: Sensor.Node replay (best of $runs)"
-  ours_s=$(best_time dotnet "$sensor" replay --pcap "$pcap" --speed max --json)
   dotnet "$sensor" replay --pcap "$pcap" --speed max --json >"$work/replay.json" 2>/dev/null
   read -r replayed inner_s < <(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["packets_read"], d["elapsed_seconds"])' "$work/replay.json")
   [[ "$replayed" == "$count" ]] || die "replay read $replayed packets, expected $count"
-  log "offline: tcpdump -r (best of $runs)"
-  tcpdump_s=$(best_time tcpdump -r "$pcap" -w /dev/null)
-  log "offline: tshark -z conv,ip (best of $runs)"
-  tshark_s=$(best_time tshark -r "$pcap" -q -z conv,ip)
+  # Rounds interleave the three tools, so load from elsewhere on the machine slows them alike; each
+  # tool's best round counts.
+  ours_s=""; tcpdump_s=""; tshark_s=""
+  for ((round = 1; round <= runs; round++)); do
+    log "offline round $round of $runs: Sensor.Node replay, tcpdump -r, tshark -z conv,ip"
+    ours_s=$(fastest "$ours_s" "$(time_once dotnet "$sensor" replay --pcap "$pcap" --speed max --json)")
+    tcpdump_s=$(fastest "$tcpdump_s" "$(time_once tcpdump -r "$pcap" -w /dev/null)")
+    tshark_s=$(fastest "$tshark_s" "$(time_once tshark -r "$pcap" -q -z conv,ip)")
+  done
   ours_pps=$(pps "$ours_s"); tcpdump_pps=$(pps "$tcpdump_s"); tshark_pps=$(pps "$tshark_s")
   inner_pps=$(pps "$inner_s")
   rows+=("| offline read, packets/s (wall, incl. start-up) | $ours_pps | $tcpdump_pps | $tshark_pps | $(ratio "$ours_pps" "$tcpdump_pps")× tcpdump (target ≥ 1.0), $(ratio "$ours_pps" "$tshark_pps")× tshark (target ≥ 20) |")

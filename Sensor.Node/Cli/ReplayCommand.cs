@@ -108,11 +108,12 @@ public static class ReplayCommand
         }
 
         bool json = parse.GetValue(Json);
-        IAnsiConsole console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output) });
+        // The console (progress bar, tables) only when it is shown: --json output needs none of it.
+        IAnsiConsole? console = json ? null : AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output) });
         ReplaySummary summary;
         using (cancellationToken.Register(static p => _ = ((ReplayPipeline)p!).StopAsync(), pipeline))
         {
-            summary = json
+            summary = console is null
                 ? await pipeline.Completion.ConfigureAwait(false)
                 : await ShowProgressAsync(console, pipeline).ConfigureAwait(false);
         }
@@ -122,9 +123,9 @@ public static class ReplayCommand
             await transport.ShutdownAsync(drain.Token).ConfigureAwait(false);
         }
 
-        if (json)
+        if (console is null)
         {
-            await output.WriteLineAsync(ReplayJsonWriter.Write(summary, delivered)).ConfigureAwait(false);
+            ReplayJsonWriter.Write(output, summary, delivered);
         }
         else
         {
@@ -143,7 +144,8 @@ public static class ReplayCommand
     /// <summary>Replay options from the command line and the layered configuration.</summary>
     private static ReplayOptions ReadOptions(ParseResult parse)
     {
-        IConfiguration configuration = NodeHost.CreateBuilder("sensor", CommonOptions.Overrides(parse)).Configuration;
+        // Configuration only, without building a host: a one-shot verb needs the layers, not the services.
+        IConfiguration configuration = NodeHost.BuildConfiguration(CommonOptions.Overrides(parse));
         var flows = configuration.GetSection(FlowTrackerOptions.Section).Get<FlowTrackerOptions>() ?? new FlowTrackerOptions();
         // A file loses nothing by waiting for the transport: replays wait unless configured to drop.
         var publishing = configuration.GetSection(PublishingOptions.Section).Get<PublishingOptions>()

@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Globalization;
+using System.Net;
 using System.Text;
 using System.Text.Json;
 using NerfEngine.Sensor.Flows;
@@ -15,33 +17,48 @@ namespace NerfEngine.Sensor.Cli;
 /// </summary>
 internal static class ReplayJsonWriter
 {
-    public static string Write(ReplaySummary summary, DeliveredEdgeCounter delivered)
+    /// <summary>UTF-8 bytes gathered before they are handed to the output.</summary>
+    private const int OutputChunkBytes = 64 * 1024;
+
+    /// <summary>
+    /// Writes the summary and a newline to <paramref name="output"/>, streaming: the text goes out in
+    /// pieces of about <see cref="OutputChunkBytes"/> as it is produced. A large capture's summary is
+    /// megabytes; built whole, it was copied, re-encoded and faulted into memory page by page.
+    /// </summary>
+    public static void Write(TextWriter output, ReplaySummary summary, DeliveredEdgeCounter delivered)
     {
-        using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        using var chunks = new ChunkedOutput(output);
+        // No validation: the document's shape is fixed by this code, not by its input.
+        using (var json = new Utf8JsonWriter(chunks.Buffer, new JsonWriterOptions { Indented = true, SkipValidation = true }))
         {
-            json.WriteStartObject();
-            json.WriteString("file", summary.Path);
-            json.WriteString("format", summary.Format.ToString().ToLowerInvariant());
-            json.WriteString("speed", summary.Speed.ToString());
-            json.WriteBoolean("completed", summary.Completed);
-            WriteNullable(json, "error", summary.Error);
-            WriteNullable(json, "warning", summary.Warning);
-            json.WriteNumber("elapsed_seconds", summary.Elapsed.TotalSeconds);
-            json.WriteNumber("packets_read", summary.PacketsRead);
-            json.WriteNumber("file_bytes", summary.FileLength);
-            json.WriteString("first_packet", FormatTime(summary.FirstTimestampNs));
-            json.WriteString("last_packet", FormatTime(summary.LastTimestampNs));
-            WriteCapture(json, summary.Capture);
-            WriteParse(json, summary);
-            WriteFlows(json, summary.Flows);
-            WriteEdges(json, summary.Flows);
-            WritePublishing(json, summary, delivered);
-            WriteConversations(json, summary);
-            json.WriteEndObject();
+            Write(json, chunks, summary, delivered);
         }
 
-        return Encoding.UTF8.GetString(buffer.ToArray());
+        chunks.Drain(final: true);
+        output.WriteLine();
+    }
+
+    private static void Write(Utf8JsonWriter json, ChunkedOutput chunks, ReplaySummary summary, DeliveredEdgeCounter delivered)
+    {
+        json.WriteStartObject();
+        json.WriteString("file", summary.Path);
+        json.WriteString("format", summary.Format.ToString().ToLowerInvariant());
+        json.WriteString("speed", summary.Speed.ToString());
+        json.WriteBoolean("completed", summary.Completed);
+        WriteNullable(json, "error", summary.Error);
+        WriteNullable(json, "warning", summary.Warning);
+        json.WriteNumber("elapsed_seconds", summary.Elapsed.TotalSeconds);
+        json.WriteNumber("packets_read", summary.PacketsRead);
+        json.WriteNumber("file_bytes", summary.FileLength);
+        json.WriteString("first_packet", FormatTime(summary.FirstTimestampNs));
+        json.WriteString("last_packet", FormatTime(summary.LastTimestampNs));
+        WriteCapture(json, summary.Capture);
+        WriteParse(json, summary);
+        WriteFlows(json, summary.Flows);
+        WriteEdges(json, summary.Flows);
+        WritePublishing(json, summary, delivered);
+        WriteConversations(json, chunks, summary);
+        json.WriteEndObject();
     }
 
     private static void WriteCapture(Utf8JsonWriter json, CaptureStats capture)
@@ -123,37 +140,181 @@ internal static class ReplayJsonWriter
         json.WriteEndObject();
     }
 
-    private static void WriteConversations(Utf8JsonWriter json, ReplaySummary summary)
+    /// <summary>
+    /// One object per conversation: the bulk of a large summary (tens of thousands of rows), so names are
+    /// pre-encoded, addresses and times are formatted straight into UTF-8, and flag names are formatted
+    /// once per distinct value. Written out in chunks as it goes.
+    /// </summary>
+    private static void WriteConversations(Utf8JsonWriter json, ChunkedOutput chunks, ReplaySummary summary)
     {
         json.WriteNumber("conversations_omitted", summary.OmittedConversations);
         json.WriteStartArray("conversations");
+        Span<byte> text = stackalloc byte[64];
         foreach (Conversation c in summary.Conversations)
         {
             json.WriteStartObject();
-            json.WriteString("src", c.Source.ToString());
-            json.WriteString("dst", c.Destination.ToString());
-            json.WriteNumber("src_port", c.SourcePort);
-            json.WriteNumber("dst_port", c.DestinationPort);
-            json.WriteNumber("protocol", c.Protocol);
-            json.WriteNumber("ip_version", c.IpVersion);
-            json.WriteNumber("vlan", c.OuterVlanId);
-            json.WriteNumber("inner_vlan", c.InnerVlanId);
-            json.WriteBoolean("fragments", c.IsFragments);
-            json.WriteNumber("packets_src_to_dst", c.Forward.Packets);
-            json.WriteNumber("frame_bytes_src_to_dst", c.Forward.FrameBytes);
-            json.WriteNumber("ip_bytes_src_to_dst", c.Forward.IpBytes);
-            json.WriteNumber("packets_dst_to_src", c.Reverse.Packets);
-            json.WriteNumber("frame_bytes_dst_to_src", c.Reverse.FrameBytes);
-            json.WriteNumber("ip_bytes_dst_to_src", c.Reverse.IpBytes);
-            json.WriteString("tcp_flags_src_to_dst", c.Forward.TcpFlags.ToString());
-            json.WriteString("tcp_flags_dst_to_src", c.Reverse.TcpFlags.ToString());
-            json.WriteString("first_seen", FormatTime(c.FirstSeenNs));
-            json.WriteString("last_seen", FormatTime(c.LastSeenNs));
-            json.WriteNumber("flows", c.FlowCount);
+            WriteAddress(json, Names.Src, c.Source, text);
+            WriteAddress(json, Names.Dst, c.Destination, text);
+            json.WriteNumber(Names.SrcPort, c.SourcePort);
+            json.WriteNumber(Names.DstPort, c.DestinationPort);
+            json.WriteNumber(Names.Protocol, c.Protocol);
+            json.WriteNumber(Names.IpVersion, c.IpVersion);
+            json.WriteNumber(Names.Vlan, c.OuterVlanId);
+            json.WriteNumber(Names.InnerVlan, c.InnerVlanId);
+            json.WriteBoolean(Names.Fragments, c.IsFragments);
+            json.WriteNumber(Names.PacketsSrcToDst, c.Forward.Packets);
+            json.WriteNumber(Names.FrameBytesSrcToDst, c.Forward.FrameBytes);
+            json.WriteNumber(Names.IpBytesSrcToDst, c.Forward.IpBytes);
+            json.WriteNumber(Names.PacketsDstToSrc, c.Reverse.Packets);
+            json.WriteNumber(Names.FrameBytesDstToSrc, c.Reverse.FrameBytes);
+            json.WriteNumber(Names.IpBytesDstToSrc, c.Reverse.IpBytes);
+            json.WriteString(Names.TcpFlagsSrcToDst, FlagsText(c.Forward.TcpFlags));
+            json.WriteString(Names.TcpFlagsDstToSrc, FlagsText(c.Reverse.TcpFlags));
+            WriteTime(json, Names.FirstSeen, c.FirstSeenNs, text);
+            WriteTime(json, Names.LastSeen, c.LastSeenNs, text);
+            json.WriteNumber(Names.Flows, c.FlowCount);
             json.WriteEndObject();
+            if (json.BytesPending >= OutputChunkBytes)
+            {
+                json.Flush();
+                chunks.Drain(final: false);
+            }
         }
 
         json.WriteEndArray();
+    }
+
+    private static void WriteAddress(Utf8JsonWriter json, JsonEncodedText name, IPAddress address, Span<byte> text)
+    {
+        if (address.TryFormat(text, out int length))
+        {
+            json.WriteString(name, text[..length]);
+        }
+        else
+        {
+            json.WriteString(name, address.ToString());
+        }
+    }
+
+    /// <summary>What <see cref="FormatTime"/> writes, digit by digit straight into UTF-8 (twice per row, so no format strings).</summary>
+    private static void WriteTime(Utf8JsonWriter json, JsonEncodedText name, long unixNs, Span<byte> text)
+    {
+        if (unixNs < 0)
+        {
+            json.WriteString(name, FormatTime(unixNs));
+            return;
+        }
+
+        long seconds = Math.DivRem(unixNs, 1_000_000_000, out long nanos);
+        DateTime time = DateTime.UnixEpoch.AddTicks(seconds * TimeSpan.TicksPerSecond);
+        (int year, int month, int day) = time;
+        Digits(text[..4], year);
+        text[4] = (byte)'-';
+        Digits(text.Slice(5, 2), month);
+        text[7] = (byte)'-';
+        Digits(text.Slice(8, 2), day);
+        text[10] = (byte)'T';
+        Digits(text.Slice(11, 2), time.Hour);
+        text[13] = (byte)':';
+        Digits(text.Slice(14, 2), time.Minute);
+        text[16] = (byte)':';
+        Digits(text.Slice(17, 2), time.Second);
+        text[19] = (byte)'.';
+        Digits(text.Slice(20, 9), (int)nanos);
+        text[29] = (byte)'Z';
+        json.WriteString(name, text[..30]);
+
+        static void Digits(Span<byte> destination, int value)
+        {
+            for (int i = destination.Length - 1; i >= 0; i--)
+            {
+                destination[i] = (byte)('0' + value % 10);
+                value /= 10;
+            }
+        }
+    }
+
+    /// <summary>TCP flags as <see cref="Enum.ToString()"/> names them, formatted once per distinct value.</summary>
+    private static string FlagsText(TcpFlags flags)
+    {
+        uint index = (uint)flags;
+        if (index >= (uint)FlagsTexts.Length)
+        {
+            return flags.ToString();
+        }
+
+        // A race only formats a value twice: a reference store is atomic.
+        return FlagsTexts[index] ??= flags.ToString();
+    }
+
+    /// <summary>One slot per combination of the nine TCP flag bits.</summary>
+    private static readonly string?[] FlagsTexts = new string?[(int)TcpFlags.Ae << 1];
+
+    /// <summary>
+    /// The JSON writer's buffer, drained into the output piece by piece. When the output is the console
+    /// and speaks UTF-8, the bytes go to standard output as they are: the console writer would decode
+    /// nothing useful and write them in 256-character syscalls. Any other writer gets the text decoded
+    /// into one reused char buffer (the decoder keeps a character split between pieces).
+    /// </summary>
+    private sealed class ChunkedOutput(TextWriter output) : IDisposable
+    {
+        private readonly Stream? _standardOutput = ReferenceEquals(output, Console.Out) && Console.OutputEncoding.CodePage == Encoding.UTF8.CodePage
+            ? Console.OpenStandardOutput()
+            : null;
+
+        private readonly Decoder _decoder = Encoding.UTF8.GetDecoder();
+        private readonly char[] _chars = new char[OutputChunkBytes];
+
+        public ArrayBufferWriter<byte> Buffer { get; } = new(2 * OutputChunkBytes);
+
+        public void Drain(bool final)
+        {
+            ReadOnlySpan<byte> bytes = Buffer.WrittenSpan;
+            if (_standardOutput is not null)
+            {
+                output.Flush();
+                _standardOutput.Write(bytes);
+            }
+            else
+            {
+                while (!bytes.IsEmpty)
+                {
+                    int take = Math.Min(bytes.Length, _chars.Length);
+                    int chars = _decoder.GetChars(bytes[..take], _chars, flush: final && take == bytes.Length);
+                    output.Write(_chars, 0, chars);
+                    bytes = bytes[take..];
+                }
+            }
+
+            Buffer.ResetWrittenCount();
+        }
+
+        public void Dispose() => _standardOutput?.Dispose();
+    }
+
+    /// <summary>Property names of a conversation row, encoded once.</summary>
+    private static class Names
+    {
+        public static readonly JsonEncodedText Src = JsonEncodedText.Encode("src");
+        public static readonly JsonEncodedText Dst = JsonEncodedText.Encode("dst");
+        public static readonly JsonEncodedText SrcPort = JsonEncodedText.Encode("src_port");
+        public static readonly JsonEncodedText DstPort = JsonEncodedText.Encode("dst_port");
+        public static readonly JsonEncodedText Protocol = JsonEncodedText.Encode("protocol");
+        public static readonly JsonEncodedText IpVersion = JsonEncodedText.Encode("ip_version");
+        public static readonly JsonEncodedText Vlan = JsonEncodedText.Encode("vlan");
+        public static readonly JsonEncodedText InnerVlan = JsonEncodedText.Encode("inner_vlan");
+        public static readonly JsonEncodedText Fragments = JsonEncodedText.Encode("fragments");
+        public static readonly JsonEncodedText PacketsSrcToDst = JsonEncodedText.Encode("packets_src_to_dst");
+        public static readonly JsonEncodedText FrameBytesSrcToDst = JsonEncodedText.Encode("frame_bytes_src_to_dst");
+        public static readonly JsonEncodedText IpBytesSrcToDst = JsonEncodedText.Encode("ip_bytes_src_to_dst");
+        public static readonly JsonEncodedText PacketsDstToSrc = JsonEncodedText.Encode("packets_dst_to_src");
+        public static readonly JsonEncodedText FrameBytesDstToSrc = JsonEncodedText.Encode("frame_bytes_dst_to_src");
+        public static readonly JsonEncodedText IpBytesDstToSrc = JsonEncodedText.Encode("ip_bytes_dst_to_src");
+        public static readonly JsonEncodedText TcpFlagsSrcToDst = JsonEncodedText.Encode("tcp_flags_src_to_dst");
+        public static readonly JsonEncodedText TcpFlagsDstToSrc = JsonEncodedText.Encode("tcp_flags_dst_to_src");
+        public static readonly JsonEncodedText FirstSeen = JsonEncodedText.Encode("first_seen");
+        public static readonly JsonEncodedText LastSeen = JsonEncodedText.Encode("last_seen");
+        public static readonly JsonEncodedText Flows = JsonEncodedText.Encode("flows");
     }
 
     private static void WriteNullable(Utf8JsonWriter json, string name, string? value)

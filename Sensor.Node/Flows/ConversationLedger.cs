@@ -1,4 +1,7 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Net;
+using System.Runtime.CompilerServices;
+using NerfEngine.Sensor.Parsing;
 
 namespace NerfEngine.Sensor.Flows;
 
@@ -48,8 +51,19 @@ public sealed class ConversationLedger
     /// <summary>Default row bound: plenty for a readable report, about 20 MB at most.</summary>
     public const int DefaultMaxConversations = 100_000;
 
-    private readonly Dictionary<FlowKey, Row> _rows = [];
+    /// <summary>Fixed: the ledger's bucket layout never shows in its output, so no per-run seed is needed.</summary>
+    private const ulong HashSeed = 0x6E65_7266_6C65_6467;
+
+    /// <summary>Rows in insertion order; <see cref="_buckets"/> index into it.</summary>
     private readonly List<Row> _order = [];
+
+    /// <summary>
+    /// Open addressing (linear probing, load at most one half) from key hash to row index + 1, 0 = empty.
+    /// A hand-rolled index rather than a Dictionary: it runs for every ended flow on the replay thread,
+    /// and a Dictionary over this struct key ran unoptimised code for most of a replay (see HotPath).
+    /// Rows are never removed, so there are no tombstones.
+    /// </summary>
+    private int[] _buckets = new int[1024];
 
     /// <summary>Creates an empty ledger.</summary>
     public ConversationLedger(int maxConversations = DefaultMaxConversations)
@@ -71,10 +85,25 @@ public sealed class ConversationLedger
     public long OmittedPackets { get; private set; }
 
     /// <summary>Merges one ended flow into its row.</summary>
+    [MethodImpl(HotPath.Optimize)]
     public void Add(in FlowSummary flow)
     {
         FlowKey key = flow.Key.IsFragment ? flow.Key.WithoutFragmentId() : flow.Key;
-        if (!_rows.TryGetValue(key, out Row? row))
+        ulong hash = key.GetHash(HashSeed);
+        int mask = _buckets.Length - 1;
+        int bucket = (int)hash & mask;
+        Row? row = null;
+        for (int index; (index = _buckets[bucket] - 1) >= 0; bucket = (bucket + 1) & mask)
+        {
+            Row candidate = _order[index];
+            if (candidate.Hash == hash && candidate.Key.Equals(key))
+            {
+                row = candidate;
+                break;
+            }
+        }
+
+        if (row is null)
         {
             if (_order.Count >= MaxConversations)
             {
@@ -83,9 +112,13 @@ public sealed class ConversationLedger
                 return;
             }
 
-            row = new Row(key, flow.OriginatorIsA, flow.FirstSeenNs);
-            _rows.Add(key, row);
+            row = new Row(key, hash, flow.OriginatorIsA, flow.FirstSeenNs);
             _order.Add(row);
+            _buckets[bucket] = _order.Count;
+            if (_order.Count * 2 > _buckets.Length)
+            {
+                Rehash(_buckets.Length * 2);
+            }
         }
 
         // Totals are kept per canonical side so instances with different originators still add up.
@@ -98,22 +131,74 @@ public sealed class ConversationLedger
         row.FlowCount++;
     }
 
-    /// <summary>The rows, ordered by first packet, then by key (deterministic).</summary>
-    public IReadOnlyList<Conversation> GetConversations() => _order
-        .OrderBy(r => r.FirstSeenNs)
-        .ThenBy(r => r.Key.ToString(), StringComparer.Ordinal)
-        .Select(r => r.ToConversation())
-        .ToArray();
+    private void Rehash(int bucketCount)
+    {
+        _buckets = new int[bucketCount];
+        int mask = bucketCount - 1;
+        for (int i = 0; i < _order.Count; i++)
+        {
+            int bucket = (int)_order[i].Hash & mask;
+            while (_buckets[bucket] != 0)
+            {
+                bucket = (bucket + 1) & mask;
+            }
 
-    private sealed class Row(FlowKey key, bool originatorIsA, long firstSeenNs)
+            _buckets[bucket] = i + 1;
+        }
+    }
+
+    /// <summary>The rows, ordered by first packet, then by key text (deterministic).</summary>
+    /// <remarks>
+    /// Sorted in place with the key text computed only for rows whose first-packet times tie: formatting
+    /// both addresses of every row (a large capture has tens of thousands) cost more than the sort. The
+    /// insertion position breaks the last ties, so the order is exactly a stable OrderBy/ThenBy.
+    /// </remarks>
+    public IReadOnlyList<Conversation> GetConversations()
+    {
+        Row[] rows = [.. _order];
+        for (int i = 0; i < rows.Length; i++)
+        {
+            rows[i].Position = i;
+        }
+
+        Array.Sort(rows, static (a, b) =>
+        {
+            int order = a.FirstSeenNs.CompareTo(b.FirstSeenNs);
+            if (order == 0 && !ReferenceEquals(a, b))
+            {
+                order = string.CompareOrdinal(a.KeyText, b.KeyText);
+                order = order != 0 ? order : a.Position.CompareTo(b.Position);
+            }
+
+            return order;
+        });
+
+        var conversations = new Conversation[rows.Length];
+        for (int i = 0; i < rows.Length; i++)
+        {
+            conversations[i] = rows[i].ToConversation();
+        }
+
+        return conversations;
+    }
+
+    private sealed class Row(FlowKey key, ulong hash, bool originatorIsA, long firstSeenNs)
     {
         public FlowKey Key { get; } = key;
+        public ulong Hash { get; } = hash;
         public bool OriginatorIsA { get; } = originatorIsA;
         public FlowDirectionTotals FromA { get; set; }
         public FlowDirectionTotals FromB { get; set; }
         public long FirstSeenNs { get; set; } = firstSeenNs;
         public long LastSeenNs { get; set; } = firstSeenNs;
         public int FlowCount { get; set; }
+
+        /// <summary>Insertion order, set before sorting: the last tie-break.</summary>
+        public int Position { get; set; }
+
+        /// <summary>The key as text, formatted on first use (only ties in first-seen time need it).</summary>
+        [field: MaybeNull]
+        public string KeyText => field ??= Key.ToString();
 
         public Conversation ToConversation() => new(
             Key.GetAddress(OriginatorIsA),

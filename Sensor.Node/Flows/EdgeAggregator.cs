@@ -1,4 +1,6 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using NerfEngine.Sensor.Parsing;
 using NerfEngine.Shared.Messages.Records;
 
 namespace NerfEngine.Sensor.Flows;
@@ -56,6 +58,7 @@ internal sealed class EdgeAggregator
     /// current: the flow's cached entry, which skips the hash lookup for all but a flow's first packet
     /// in each window. False when the cache is stale (then call <see cref="Add{TSink}"/>).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryAddAt<TSink>(int index, int generation, uint ipBytes, byte tcpFlags, long nowNs, ref TSink sink)
         where TSink : struct, IEdgeSink
     {
@@ -69,6 +72,7 @@ internal sealed class EdgeAggregator
     }
 
     /// <summary>Adds one packet of an edge; may emit records early (full window, counter overflow). Returns the entry index.</summary>
+    [MethodImpl(HotPath.Optimize)]
     public int Add<TSink>(in GraphEdge edgeTemplate, uint ipBytes, byte tcpFlags, long nowNs, ref TSink sink)
         where TSink : struct, IEdgeSink
     {
@@ -120,6 +124,7 @@ internal sealed class EdgeAggregator
     }
 
     /// <summary>Emits one AGG record per edge of the window, in first-seen order, and empties the window.</summary>
+    [MethodImpl(HotPath.Optimize)]
     public void Flush<TSink>(ref TSink sink)
         where TSink : struct, IEdgeSink
     {
@@ -137,6 +142,7 @@ internal sealed class EdgeAggregator
     }
 
     /// <summary>Counts a packet into an entry, emitting it first if a 32-bit counter would overflow.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void CountPacket<TSink>(ref Entry entry, uint ipBytes, byte tcpFlags, long nowNs, ref TSink sink)
         where TSink : struct, IEdgeSink
     {

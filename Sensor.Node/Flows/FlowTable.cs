@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using NerfEngine.Sensor.Parsing;
 
 namespace NerfEngine.Sensor.Flows;
 
@@ -18,6 +20,9 @@ internal sealed class FlowTable
 {
     private const int None = -1;
 
+    /// <summary>Flows the first index holds at load one half; it doubles as the table fills.</summary>
+    private const int InitialIndexedFlows = 1024;
+
     private readonly int _maxFlows;
 
     /// <summary>Slots; [0, <see cref="_highWater"/>) have been used at least once.</summary>
@@ -26,7 +31,11 @@ internal sealed class FlowTable
     /// <summary>LRU links per slot (-1 = none); a free slot's <see cref="Link.Next"/> chains the free list.</summary>
     private Link[] _links;
 
-    /// <summary>Slot index + 1 per bucket, 0 = empty; length a power of two, at least twice the slots.</summary>
+    /// <summary>
+    /// Slot index + 1 per bucket, 0 = empty; length a power of two, at least twice the flows. Sized by
+    /// the flows in the table, not the slots allocated: a few thousand live flows then probe an index of
+    /// some kilobytes that stays in cache, instead of one sized for the whole slab.
+    /// </summary>
     private int[] _buckets;
 
     private int _bucketMask;
@@ -39,7 +48,7 @@ internal sealed class FlowTable
         int capacity = Math.Clamp(initialCapacity, 1, maxFlows);
         _entries = new FlowEntry[capacity];
         _links = new Link[capacity];
-        _buckets = new int[BucketCountFor(capacity)];
+        _buckets = new int[BucketCountFor(Math.Min(capacity, InitialIndexedFlows))];
         _bucketMask = _buckets.Length - 1;
     }
 
@@ -58,12 +67,17 @@ internal sealed class FlowTable
     /// <summary>Most recently seen flow, or -1.</summary>
     public int LruTail { get; private set; } = None;
 
-    public ref FlowEntry this[int index] => ref _entries[index];
+    public ref FlowEntry this[int index]
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => ref _entries[index];
+    }
 
     /// <summary>The flow seen just before <paramref name="slot"/> (one step toward the LRU head), or -1.</summary>
     public int PreviousOf(int slot) => _links[slot].Prev;
 
     /// <summary>Slot of the flow with this key, or -1.</summary>
+    [MethodImpl(HotPath.Optimize)]
     public int Find(in FlowKey key, ulong hash)
     {
         int[] buckets = _buckets;
@@ -88,6 +102,7 @@ internal sealed class FlowTable
     }
 
     /// <summary>Adds a flow (the table must not be full) at the most-recent end of the LRU list; returns its slot.</summary>
+    [MethodImpl(HotPath.Optimize)]
     public int Add(in FlowKey key, ulong hash)
     {
         Debug.Assert(!IsFull, "evict before adding");
@@ -107,6 +122,11 @@ internal sealed class FlowTable
             slot = _highWater++;
         }
 
+        if ((Count + 1) * 2 > _buckets.Length)
+        {
+            RebuildIndex(_buckets.Length * 2);
+        }
+
         ref FlowEntry entry = ref _entries[slot];
         entry = default;
         entry.Key = key;
@@ -119,6 +139,7 @@ internal sealed class FlowTable
     }
 
     /// <summary>Removes a flow; its slot goes to the free list.</summary>
+    [MethodImpl(HotPath.Optimize)]
     public void Remove(int slot)
     {
         ref FlowEntry entry = ref _entries[slot];
@@ -132,6 +153,7 @@ internal sealed class FlowTable
     }
 
     /// <summary>Marks a flow as the most recently seen.</summary>
+    [MethodImpl(HotPath.Optimize)]
     public void Touch(int slot)
     {
         if (slot != LruTail)
@@ -141,6 +163,7 @@ internal sealed class FlowTable
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void LinkAtTail(int slot)
     {
         ref Link link = ref _links[slot];
@@ -158,6 +181,7 @@ internal sealed class FlowTable
         LruTail = slot;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Unlink(int slot)
     {
         Link link = _links[slot];
@@ -192,6 +216,7 @@ internal sealed class FlowTable
     }
 
     /// <summary>Backward-shift deletion: later members of the probe run move up so lookups never need tombstones.</summary>
+    [MethodImpl(HotPath.Optimize)]
     private void RemoveBucket(int slot, ulong hash)
     {
         int hole = (int)hash & _bucketMask;
@@ -228,17 +253,17 @@ internal sealed class FlowTable
         int capacity = (int)Math.Min((long)_entries.Length * 2, _maxFlows);
         Array.Resize(ref _entries, capacity);
         Array.Resize(ref _links, capacity);
-        int bucketCount = BucketCountFor(capacity);
-        if (bucketCount > _buckets.Length)
+    }
+
+    private void RebuildIndex(int bucketCount)
+    {
+        _buckets = new int[bucketCount];
+        _bucketMask = bucketCount - 1;
+        for (int slot = 0; slot < _highWater; slot++)
         {
-            _buckets = new int[bucketCount];
-            _bucketMask = bucketCount - 1;
-            for (int slot = 0; slot < _highWater; slot++)
+            if (_entries[slot].Has(FlowEntryState.InUse))
             {
-                if (_entries[slot].Has(FlowEntryState.InUse))
-                {
-                    InsertBucket(slot, _entries[slot].Hash);
-                }
+                InsertBucket(slot, _entries[slot].Hash);
             }
         }
     }

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using NerfEngine.Sensor.Parsing;
 using NerfEngine.Shared.Messages.Records;
 
 namespace NerfEngine.Sensor.Flows;
@@ -5,6 +7,7 @@ namespace NerfEngine.Sensor.Flows;
 public sealed partial class FlowTracker
 {
     /// <summary>Moves the event clock forward (a late timestamp leaves it) and runs what became due.</summary>
+    [MethodImpl(HotPath.Optimize)]
     private long MoveClock<TSink>(long timestampNs, ref TSink sink)
         where TSink : struct, IEdgeSink
     {
@@ -45,6 +48,7 @@ public sealed partial class FlowTracker
     /// A flow whose segment has run for the active timeout gets CLOSE instead and restarts on its
     /// next packet (NetFlow's active timeout, keeping the flow's orientation).
     /// </summary>
+    [MethodImpl(HotPath.Optimize)]
     private void RunTicks<TSink>(long now, ref TSink sink)
         where TSink : struct, IEdgeSink
     {
@@ -81,6 +85,7 @@ public sealed partial class FlowTracker
     }
 
     /// <summary>Closes flows idle for the idle timeout, oldest first (the LRU head).</summary>
+    [MethodImpl(HotPath.Optimize)]
     private void ExpireIdle<TSink>(long now, ref TSink sink)
         where TSink : struct, IEdgeSink
     {

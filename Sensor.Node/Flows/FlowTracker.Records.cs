@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using NerfEngine.Sensor.Parsing;
 using NerfEngine.Shared.Messages.Hashing;
 using NerfEngine.Shared.Messages.Records;
@@ -7,6 +8,7 @@ namespace NerfEngine.Sensor.Flows;
 public sealed partial class FlowTracker
 {
     /// <summary>Creates the flow of a packet with no flow (evicting first when full) and emits NodeAddress/OPEN.</summary>
+    [MethodImpl(HotPath.Optimize)]
     private int CreateFlow<TSink>(in FlowKey key, ulong hash, bool senderIsA, PacketCounts sent, long now, ref TSink sink)
         where TSink : struct, IEdgeSink
     {
@@ -56,6 +58,7 @@ public sealed partial class FlowTracker
     }
 
     /// <summary>Counts a packet of an existing flow; opens a new segment after an active timeout.</summary>
+    [MethodImpl(HotPath.Optimize)]
     private void CountPacket<TSink>(int slot, bool fromOriginator, bool senderIsA, PacketCounts sent, long now, ref TSink sink)
         where TSink : struct, IEdgeSink
     {
@@ -80,6 +83,7 @@ public sealed partial class FlowTracker
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void AddPacket(ref FlowEntry flow, bool fromOriginator, bool senderIsA, PacketCounts sent, long now)
     {
         if (senderIsA)
@@ -116,6 +120,7 @@ public sealed partial class FlowTracker
     /// Removes a flow: emits its CLOSE (unless an active timeout already closed the segment and no
     /// packet reopened it) and its summary.
     /// </summary>
+    [MethodImpl(HotPath.Optimize)]
     private void EndFlow<TSink>(int slot, FlowEndReason reason, ref TSink sink)
         where TSink : struct, IEdgeSink
     {
@@ -144,6 +149,7 @@ public sealed partial class FlowTracker
     }
 
     /// <summary>Emits the flow's pending deltas as a record of <paramref name="kind"/> and clears them.</summary>
+    [MethodImpl(HotPath.Optimize)]
     private void EmitFlowRecord<TSink>(ref FlowEntry flow, EdgeKind kind, ref TSink sink)
         where TSink : struct, IEdgeSink
     {
@@ -161,6 +167,7 @@ public sealed partial class FlowTracker
     }
 
     /// <summary>The record's identity fields (nodes, ports, hash, protocol) in the flow's orientation; counters zero.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private GraphEdge DescribeEdge(ref FlowEntry flow, EdgeKind kind)
     {
         bool originatorIsA = flow.OriginatorIsA;
@@ -178,6 +185,7 @@ public sealed partial class FlowTracker
         };
     }
 
+    [MethodImpl(HotPath.Optimize)]
     private void Announce<TSink>(ulong nodeId, ReadOnlySpan<byte> address, ref TSink sink)
         where TSink : struct, IEdgeSink
     {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using NerfEngine.Sensor.Parsing;
 using NerfEngine.Shared.Messages.Records;
 
@@ -94,6 +95,7 @@ public sealed partial class FlowTracker
     /// <param name="packet">The parsed packet.</param>
     /// <param name="timestampNs">Capture time, Unix epoch nanoseconds.</param>
     /// <param name="sink">Receives the records.</param>
+    [MethodImpl(HotPath.Optimize)]
     public void Observe<TSink>(in ParsedPacket packet, long timestampNs, ref TSink sink)
         where TSink : struct, IEdgeSink
     {
@@ -160,6 +162,7 @@ public sealed partial class FlowTracker
     /// the finished aggregation window, ticks, active and idle timeouts. Call it when no packet has
     /// arrived for a while (live capture), or before <see cref="Flush{TSink}"/> with the capture's end time.
     /// </summary>
+    [MethodImpl(HotPath.Optimize)]
     public void Advance<TSink>(long nowNs, ref TSink sink)
         where TSink : struct, IEdgeSink
     {

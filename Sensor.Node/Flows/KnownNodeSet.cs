@@ -1,4 +1,6 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using NerfEngine.Sensor.Parsing;
 
 namespace NerfEngine.Sensor.Flows;
 
@@ -32,6 +34,7 @@ internal sealed class KnownNodeSet
     public long Resets { get; private set; }
 
     /// <summary>Adds an id; true when it was not known (its address should be announced).</summary>
+    [MethodImpl(HotPath.Optimize)]
     public bool Add(ulong nodeId)
     {
         if (nodeId == 0)

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 
 namespace NerfEngine.Sensor.Parsing;
 
@@ -11,6 +12,7 @@ public static partial class PacketParser
     /// IPv4 (RFC 791): validates version, IHL and total length, skips options, and stops at non-first
     /// fragments, which carry no transport header.
     /// </summary>
+    [MethodImpl(HotPath.Optimize)]
     private static ParseOutcome ParseIpv4(ReadOnlySpan<byte> frame, int offset, int wireLength, ref ParsedPacket packet)
     {
         ReadOnlySpan<byte> ip = frame.Slice(offset);

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 
 namespace NerfEngine.Sensor.Parsing;
 
@@ -18,6 +19,7 @@ public static partial class PacketParser
     /// destination options, fragment, AH, mobility, HIP, shim6) to the upper-layer header. ESP and
     /// no-next-header end the walk: nothing after them is readable.
     /// </summary>
+    [MethodImpl(HotPath.Optimize)]
     private static ParseOutcome ParseIpv6(ReadOnlySpan<byte> frame, int offset, int wireLength, ref ParsedPacket packet)
     {
         ReadOnlySpan<byte> ip = frame.Slice(offset);

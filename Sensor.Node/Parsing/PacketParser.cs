@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 
 namespace NerfEngine.Sensor.Parsing;
 
@@ -33,6 +34,7 @@ public static partial class PacketParser
     /// </param>
     /// <param name="hasVlan">Whether <paramref name="vlanTci"/> is valid (TP_STATUS_VLAN_VALID).</param>
     /// <param name="linkType">How the frame starts; Ethernet unless a capture file says otherwise.</param>
+    [MethodImpl(HotPath.Optimize)]
     public static ParseOutcome Parse(
         ReadOnlySpan<byte> frame,
         out ParsedPacket packet,
@@ -85,6 +87,7 @@ public static partial class PacketParser
     }
 
     /// <summary>Walks up to two VLAN tags (802.1Q, 802.1ad, legacy 0x9100), then dispatches on the EtherType.</summary>
+    [MethodImpl(HotPath.Optimize)]
     private static ParseOutcome ParseEtherType(ReadOnlySpan<byte> frame, ushort etherType, int offset, int wireLength, ref ParsedPacket packet)
     {
         while (etherType is EtherTypes.Vlan or EtherTypes.QinQ or EtherTypes.QinQLegacy)

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace NerfEngine.Sensor.Parsing;
 
 /// <summary>
@@ -16,6 +18,7 @@ public sealed class ParseCounters
     public long Fragments { get; private set; }
 
     /// <summary>Counts one frame.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Record(ParseOutcome outcome, in ParsedPacket packet)
     {
         if ((uint)outcome >= (uint)_byOutcome.Length)

@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Net;
+using System.Runtime.CompilerServices;
 
 namespace NerfEngine.Sensor.Parsing;
 
@@ -110,6 +111,7 @@ public struct ParsedPacket
     /// <summary>Allocates an <see cref="IPAddress"/>: for logs and tests, not for the packet path.</summary>
     public readonly IPAddress? GetDestinationIPAddress() => AddressLength == 0 ? null : new IPAddress(DestinationAddress);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal void SetAddresses(ReadOnlySpan<byte> source, ReadOnlySpan<byte> destination)
     {
         source.CopyTo(_source);

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using NerfEngine.Sensor.Capture.Files;
 using NerfEngine.Sensor.Parsing;
 
@@ -11,29 +13,30 @@ public sealed partial class ReplayPipeline
         CaptureFileReader reader = _reader!;
         CancellationToken stop = _stop.Token;
         long started = _time.GetTimestamp();
-        var clock = new ReplayClock(_options.Speed, _time);
         var sink = new ReplayEdgeSink(_batcher!, _ledger);
         bool completed = false;
         string? error = null;
         string? warning = null;
         try
         {
-            while (reader.MoveNext())
+            if (_options.Speed.IsMaximum)
             {
-                if (!_options.Speed.IsMaximum)
+                ReplayAtMaximumSpeed(reader, ref sink, stop);
+            }
+            else
+            {
+                var clock = new ReplayClock(_options.Speed, _time);
+                while (reader.MoveNext())
                 {
                     ValueTask due = clock.WaitAsync(reader.Current.TimestampNanoseconds, stop);
                     if (!due.IsCompleted)
                     {
                         await due.ConfigureAwait(false);
                     }
-                }
-                else if ((_packetsRead & CancellationCheckMask) == 0)
-                {
-                    stop.ThrowIfCancellationRequested();
-                }
 
-                ProcessCurrent(reader, ref sink);
+                    ProcessCurrent(reader, ref sink);
+                    PublishProgress(reader.RecordsRead, reader.FilePosition);
+                }
             }
 
             completed = true;
@@ -75,12 +78,48 @@ public sealed partial class ReplayPipeline
         return BuildSummary(reader.Format, _time.GetElapsedTime(started), completed, error, warning);
     }
 
-    /// <summary>Parses the current record and feeds the batcher's clock and the tracker (event time).</summary>
+    /// <summary>
+    /// No pacing: a <see cref="ReadAheadParser"/> thread reads and parses blocks of records while this
+    /// thread counts, tracks and batches them. Stop requests are honoured between blocks; a reader
+    /// error is rethrown after the records before it were processed, as a one-thread loop would.
+    /// </summary>
+    private void ReplayAtMaximumSpeed(CaptureFileReader reader, ref ReplayEdgeSink sink, CancellationToken stop)
+    {
+        using var readAhead = new ReadAheadParser(reader);
+        readAhead.Start();
+        while (readAhead.Take(stop) is { } block)
+        {
+            ProcessBlock(block, ref sink);
+            PublishProgress(block.RecordsRead, block.FilePosition);
+            block.ReadError?.Throw();
+            readAhead.Return(block);
+            stop.ThrowIfCancellationRequested();
+        }
+    }
+
+    /// <summary>The per-record work of the replay loop, over a block in file order.</summary>
+    [MethodImpl(HotPath.Optimize)]
+    private void ProcessBlock(ParsedRecordBlock block, ref ReplayEdgeSink sink)
+    {
+        for (int i = 0; i < block.Count; i++)
+        {
+            ref readonly ParsedRecord record = ref block[i];
+            Process(in record.Packet, record.Outcome, record.TimestampNs, ref sink);
+        }
+    }
+
+    /// <summary>Parses the reader's current record and processes it (paced replay: one record at a time).</summary>
     private void ProcessCurrent(CaptureFileReader reader, ref ReplayEdgeSink sink)
     {
         CaptureRecord record = reader.Current;
-        long timestamp = record.TimestampNanoseconds;
         ParseOutcome outcome = PacketParser.Parse(record.Data, out ParsedPacket packet, record.OriginalLength, linkType: record.LinkType);
+        Process(in packet, outcome, record.TimestampNanoseconds, ref sink);
+    }
+
+    /// <summary>Counts a parsed record and feeds the batcher's clock and the tracker (event time).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Process(in ParsedPacket packet, ParseOutcome outcome, long timestamp, ref ReplayEdgeSink sink)
+    {
         _parseCounters.Record(outcome, in packet);
         _batcher!.Advance(timestamp);
         if (outcome is ParseOutcome.Ipv4 or ParseOutcome.Ipv6)
@@ -92,14 +131,20 @@ public sealed partial class ReplayPipeline
             _tracker.Advance(timestamp, ref sink);
         }
 
-        if (_packetsRead == 0)
+        if (_recordsProcessed++ == 0)
         {
             _firstTimestampNs = timestamp;
         }
 
         _lastTimestampNs = timestamp;
-        Volatile.Write(ref _filePosition, record.FileOffset);
-        Volatile.Write(ref _packetsRead, _packetsRead + 1);
+    }
+
+    /// <summary>Makes the records processed and the file position visible to progress readers on other threads.</summary>
+    private void PublishProgress(long recordsRead, long filePosition)
+    {
+        Debug.Assert(recordsRead == _recordsProcessed, "every record read is processed before progress is published");
+        Volatile.Write(ref _packetsRead, recordsRead);
+        Volatile.Write(ref _filePosition, filePosition);
     }
 
     private ReplaySummary BuildSummary(CaptureFileFormat format, TimeSpan elapsed, bool completed, string? error, string? warning) => new(
@@ -107,7 +152,7 @@ public sealed partial class ReplayPipeline
         Format: format,
         Speed: _options.Speed,
         Elapsed: elapsed,
-        PacketsRead: _packetsRead,
+        PacketsRead: _recordsProcessed,
         FileLength: _fileLength,
         FirstTimestampNs: _firstTimestampNs,
         LastTimestampNs: _lastTimestampNs,

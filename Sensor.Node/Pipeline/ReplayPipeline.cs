@@ -13,15 +13,14 @@ namespace NerfEngine.Sensor.Pipeline;
 /// packet timestamps), so a replay produces the same edges however fast it runs.
 /// </summary>
 /// <remarks>
-/// One loop thread owns the reader, parser counters, tracker and batcher; other threads only read
-/// counters (<see cref="Stats"/>, <see cref="GetProgress"/>). The loop never waits for the transport:
-/// the outbox drops (and counts) when it is full.
+/// One loop owns the parser counters, tracker and batcher. At maximum speed a read-ahead thread owns
+/// the reader and parses ahead of the loop (<see cref="ReadAheadParser"/>); paced, the loop reads too.
+/// Other threads only read counters (<see cref="Stats"/>, <see cref="GetProgress"/>). When the outbox
+/// is full the loop waits or drops as <see cref="PublishingOptions.WhenOutboxFull"/> says (file
+/// replays wait: a file loses nothing by waiting).
 /// </remarks>
 public sealed partial class ReplayPipeline : ICaptureEngine
 {
-    /// <summary>Cancellation is checked once per this many records at maximum speed (a mask: 1024).</summary>
-    private const long CancellationCheckMask = 0x3FF;
-
     private readonly ReplayOptions _options;
     private readonly IEdgeBatchPublisher _publisher;
     private readonly TimeProvider _time;
@@ -34,6 +33,9 @@ public sealed partial class ReplayPipeline : ICaptureEngine
     private EdgeBatchOutbox? _outbox;
     private EdgeBatcher? _batcher;
     private Task<ReplaySummary>? _run;
+
+    /// <summary>Records counted, tracked and batched; only the loop touches it (<see cref="_packetsRead"/> publishes it).</summary>
+    private long _recordsProcessed;
 
     private long _packetsRead;
     private long _filePosition;

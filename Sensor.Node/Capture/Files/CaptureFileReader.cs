@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using NerfEngine.Sensor.Parsing;
 
 namespace NerfEngine.Sensor.Capture.Files;
@@ -53,16 +54,24 @@ public abstract class CaptureFileReader : IDisposable
     /// <summary>Records delivered so far.</summary>
     public long RecordsRead { get; private set; }
 
+    /// <summary>File offset just past the record last read: progress through the file by bytes.</summary>
+    public long FilePosition => Input.Position;
+
     /// <summary>The record <see cref="MoveNext"/> last read; valid until the next call to it.</summary>
-    public CaptureRecord Current => _hasCurrent
-        ? new CaptureRecord(_recordOffset, _timestampNanoseconds, _interfaceIndex, _linkType,
-            Input.Buffer.AsSpan(_dataOffset, _dataLength), _originalLength)
-        : throw new InvalidOperationException("MoveNext has not returned true yet.");
+    public CaptureRecord Current
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => _hasCurrent
+            ? new CaptureRecord(_recordOffset, _timestampNanoseconds, _interfaceIndex, _linkType,
+                Input.Buffer.AsSpan(_dataOffset, _dataLength), _originalLength)
+            : throw new InvalidOperationException("MoveNext has not returned true yet.");
+    }
 
     /// <summary>Opens a capture file and recognises its format from its first four bytes.</summary>
     public static CaptureFileReader Open(string path)
     {
-        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 64 * 1024, FileOptions.SequentialScan);
+        // Unbuffered (bufferSize 0): CaptureInput reads in large blocks itself, a second buffer would only copy.
+        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.SequentialScan);
         try
         {
             return Open(stream, path, leaveOpen: false);
@@ -79,14 +88,14 @@ public abstract class CaptureFileReader : IDisposable
     {
         ArgumentNullException.ThrowIfNull(stream);
         var input = new CaptureInput(stream, sourceName, leaveOpen);
-        Span<byte> magicBytes = stackalloc byte[4];
-        int read = input.Fill(magicBytes);
-        if (read < magicBytes.Length)
+        int read = input.Ensure(4);
+        if (read < 4)
         {
             throw input.Corrupt(0, read == 0 ? "the file is empty" : $"the file holds only {read} bytes, too few for any capture file header");
         }
 
-        uint magic = BinaryPrimitives.ReadUInt32LittleEndian(magicBytes);
+        // Peeked, not consumed: each format reads its header from offset 0.
+        uint magic = BinaryPrimitives.ReadUInt32LittleEndian(input.Peek(4));
         if (magic == PcapNgSectionHeaderType)
         {
             return new PcapNgFileReader(input);
@@ -99,6 +108,7 @@ public abstract class CaptureFileReader : IDisposable
     }
 
     /// <summary>Reads the next packet record, skipping non-packet blocks; false at a clean end of file.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool MoveNext()
     {
         _hasCurrent = ReadNextRecord();
@@ -109,7 +119,7 @@ public abstract class CaptureFileReader : IDisposable
         return _hasCurrent;
     }
 
-    /// <summary>Reads one record into the input buffer and calls <see cref="SetCurrent"/>; false at end of file.</summary>
+    /// <summary>Decodes the next record in place in the input window and calls <see cref="SetCurrent"/>; false at end of file.</summary>
     private protected abstract bool ReadNextRecord();
 
     private protected void SetCurrent(long recordOffset, long timestampNanoseconds, int interfaceIndex, LinkType linkType, int dataOffset, int dataLength, int originalLength)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using NerfEngine.Sensor.Parsing;
 
 namespace NerfEngine.Sensor.Capture.Files;
@@ -9,6 +10,7 @@ namespace NerfEngine.Sensor.Capture.Files;
 /// </summary>
 public readonly ref struct CaptureRecord
 {
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal CaptureRecord(long fileOffset, long timestampNanoseconds, int interfaceIndex, LinkType linkType, ReadOnlySpan<byte> data, int originalLength)
     {
         FileOffset = fileOffset;

@@ -55,7 +55,7 @@ internal sealed partial class PcapNgFileReader
     /// EPB: interface id (32 bits), timestamp high/low, captured and original length, data.
     /// The obsolete Packet Block is the same with a 16-bit interface id and a 16-bit drop count.
     /// </summary>
-    private void ReadEnhancedPacket(long blockOffset, ReadOnlySpan<byte> body, bool obsoleteLayout)
+    private void ReadEnhancedPacket(long blockOffset, ReadOnlySpan<byte> body, int bodyOffset, bool obsoleteLayout)
     {
         if (body.Length < EnhancedPacketFixedLength)
         {
@@ -77,11 +77,11 @@ internal sealed partial class PcapNgFileReader
 
         _lastTimestamp = iface.ToNanoseconds(ticks);
         SetCurrent(blockOffset, _lastTimestamp, _interfaceBase + (int)interfaceId, iface.LinkType,
-            dataOffset: EnhancedPacketFixedLength, (int)capturedLength, (int)originalLength);
+            dataOffset: bodyOffset + EnhancedPacketFixedLength, (int)capturedLength, (int)originalLength);
     }
 
     /// <summary>SPB: original length then data, on interface 0; captured length is implied by the block and snap length.</summary>
-    private void ReadSimplePacket(long blockOffset, ReadOnlySpan<byte> body)
+    private void ReadSimplePacket(long blockOffset, ReadOnlySpan<byte> body, int bodyOffset)
     {
         if (body.Length < SimplePacketFixedLength)
         {
@@ -99,7 +99,7 @@ internal sealed partial class PcapNgFileReader
             capturedLength = Math.Min(capturedLength, iface.SnapLength);
         }
         SetCurrent(blockOffset, _lastTimestamp, _interfaceBase, iface.LinkType,
-            dataOffset: SimplePacketFixedLength, (int)capturedLength, (int)originalLength);
+            dataOffset: bodyOffset + SimplePacketFixedLength, (int)capturedLength, (int)originalLength);
     }
 
     private PcapNgInterface GetInterface(long blockOffset, uint interfaceId)

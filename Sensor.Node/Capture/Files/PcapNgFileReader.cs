@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using NerfEngine.Sensor.Parsing;
 
 namespace NerfEngine.Sensor.Capture.Files;
@@ -36,87 +37,82 @@ internal sealed partial class PcapNgFileReader : CaptureFileReader
     /// <summary>Simple Packet Blocks carry no timestamp; they reuse the previous one so replay pacing stays monotone.</summary>
     private long _lastTimestamp;
 
-    /// <param name="input">Positioned just after the Section Header Block's type field.</param>
+    /// <param name="input">Positioned at the first Section Header Block (its type was peeked, not consumed).</param>
     internal PcapNgFileReader(CaptureInput input) : base(input)
     {
-        Span<byte> length = stackalloc byte[4];
-        if (input.Fill(length) < length.Length)
-        {
-            throw input.Truncated(0, "the file ends inside the first section header block");
-        }
-        ReadSectionHeader(0, length);
+        ReadSectionHeader(0);
     }
 
     public override CaptureFileFormat Format => CaptureFileFormat.PcapNg;
 
     /// <summary>Sections read so far.</summary>
     public int SectionCount { get; private set; }
-
+    [MethodImpl(HotPath.Optimize)]
     private protected override bool ReadNextRecord()
     {
-        Span<byte> head = stackalloc byte[8];
         while (true)
         {
             long blockOffset = Input.Position;
-            int read = Input.Fill(head);
-            if (read == 0)
+            int available = Input.Ensure(8);
+            if (available < 8)
             {
-                return false;
-            }
-            if (read < head.Length)
-            {
-                throw Input.Truncated(blockOffset, $"the file ends inside a block header ({read} of 8 bytes)");
+                if (available == 0)
+                {
+                    return false;
+                }
+                throw Input.Truncated(blockOffset, $"the file ends inside a block header ({available} of 8 bytes)");
             }
 
+            ReadOnlySpan<byte> head = Input.Peek(8);
             uint type = _byteOrder.ReadUInt32(head);
             if (type == SectionHeaderType)
             {
-                ReadSectionHeader(blockOffset, head.Slice(4));
+                ReadSectionHeader(blockOffset);
                 continue;
             }
 
             uint length = _byteOrder.ReadUInt32(head.Slice(4));
-            ReadOnlySpan<byte> body = ReadBlockBody(blockOffset, length, alreadyRead: 8);
+            ReadOnlySpan<byte> body = TakeBlock(blockOffset, length, out int bodyOffset);
             switch (type)
             {
                 case InterfaceDescriptionType:
                     _interfaces.Add(ReadInterface(blockOffset, body));
                     break;
                 case EnhancedPacketType:
-                    ReadEnhancedPacket(blockOffset, body, obsoleteLayout: false);
+                    ReadEnhancedPacket(blockOffset, body, bodyOffset, obsoleteLayout: false);
                     return true;
                 case ObsoletePacketType:
-                    ReadEnhancedPacket(blockOffset, body, obsoleteLayout: true);
+                    ReadEnhancedPacket(blockOffset, body, bodyOffset, obsoleteLayout: true);
                     return true;
                 case SimplePacketType:
-                    ReadSimplePacket(blockOffset, body);
+                    ReadSimplePacket(blockOffset, body, bodyOffset);
                     return true;
             }
         }
     }
 
-    /// <summary>Reads an SHB whose type was consumed; <paramref name="rawLength"/> holds its length field, byte order still unknown.</summary>
-    private void ReadSectionHeader(long blockOffset, ReadOnlySpan<byte> rawLength)
+    /// <summary>Reads an SHB at the read position: its byte-order magic sets the order of the whole section.</summary>
+    private void ReadSectionHeader(long blockOffset)
     {
-        Span<byte> magic = stackalloc byte[4];
-        if (Input.Fill(magic) < magic.Length)
+        if (Input.Ensure(12) < 12)
         {
             throw Input.Truncated(blockOffset, "the file ends inside a section header block");
         }
-        uint byteOrderMagic = BinaryPrimitives.ReadUInt32LittleEndian(magic);
+        ReadOnlySpan<byte> head = Input.Peek(12);
+        uint byteOrderMagic = BinaryPrimitives.ReadUInt32LittleEndian(head.Slice(8));
         if (byteOrderMagic != ByteOrderMagic && BinaryPrimitives.ReverseEndianness(byteOrderMagic) != ByteOrderMagic)
         {
             throw Input.Corrupt(blockOffset, $"section header byte-order magic 0x{byteOrderMagic:X8} is not 1a2b3c4d in either order");
         }
         _byteOrder = new FileByteOrder(byteOrderMagic != ByteOrderMagic);
 
-        uint length = _byteOrder.ReadUInt32(rawLength);
+        uint length = _byteOrder.ReadUInt32(head.Slice(4));
         if (length < SectionHeaderMinimumLength)
         {
             throw Input.Corrupt(blockOffset, $"section header block length {length} is below the minimum {SectionHeaderMinimumLength}");
         }
-        ReadOnlySpan<byte> body = ReadBlockBody(blockOffset, length, alreadyRead: 12);
-        ushort major = _byteOrder.ReadUInt16(body);
+        ReadOnlySpan<byte> body = TakeBlock(blockOffset, length, out _);
+        ushort major = _byteOrder.ReadUInt16(body.Slice(4));
         if (major != 1)
         {
             throw Input.Corrupt(blockOffset, $"pcapng major version {major} is not 1");
@@ -128,11 +124,11 @@ internal sealed partial class PcapNgFileReader : CaptureFileReader
     }
 
     /// <summary>
-    /// Validates a block's length, reads the rest of the block into the reusable buffer and checks the
-    /// trailing length copy. Returns the body after the fields already read, without the trailer; it
-    /// starts at offset 0 of the input buffer, which is what record data offsets are relative to.
+    /// Validates a block's length, makes the whole block available, checks the trailing length copy and
+    /// consumes the block. Returns the body after type and length, without the trailer;
+    /// <paramref name="bodyOffset"/> is where it starts in the input buffer (record data offsets are relative to that buffer).
     /// </summary>
-    private ReadOnlySpan<byte> ReadBlockBody(long blockOffset, uint length, int alreadyRead)
+    private ReadOnlySpan<byte> TakeBlock(long blockOffset, uint length, out int bodyOffset)
     {
         if (length < BlockOverhead || length % 4 != 0)
         {
@@ -142,23 +138,21 @@ internal sealed partial class PcapNgFileReader : CaptureFileReader
         {
             throw Input.Corrupt(blockOffset, $"block length {length} exceeds the {MaximumBlockLength} bytes any block needs");
         }
-        int rest = (int)length - alreadyRead;
-        if (Input.BytesRemaining is long remaining && rest > remaining)
+        int blockLength = (int)length;
+        int available = Input.Ensure(blockLength);
+        if (available < blockLength)
         {
-            throw Input.Truncated(blockOffset, $"block length {length} runs past the end of the file ({remaining + alreadyRead} bytes left)");
+            throw Input.Truncated(blockOffset, $"block length {length} runs past the end of the file ({available} bytes left)");
         }
 
-        Span<byte> block = Input.Rent(rest);
-        int read = Input.Fill(block);
-        if (read < rest)
-        {
-            throw Input.Truncated(blockOffset, $"the file ends inside a block of {length} bytes");
-        }
-        uint trailer = _byteOrder.ReadUInt32(block.Slice(rest - 4));
+        int at = Input.Take(blockLength);
+        ReadOnlySpan<byte> block = Input.Buffer.AsSpan(at, blockLength);
+        uint trailer = _byteOrder.ReadUInt32(block.Slice(blockLength - 4));
         if (trailer != length)
         {
             throw Input.Corrupt(blockOffset, $"block's trailing length {trailer} differs from its leading length {length}");
         }
-        return block[..(rest - 4)];
+        bodyOffset = at + 8;
+        return block[8..^4];
     }
 }

@@ -167,6 +167,55 @@ public sealed class ReplayPipelineTests
         Assert.Equal(2, pipeline.Stats.PacketsCaptured);
     }
 
+    [Fact]
+    public async Task A_corrupt_record_deep_in_a_file_is_an_error_after_every_record_before_it_was_replayed()
+    {
+        // Several read-ahead blocks of records, then a record header no capture could have written.
+        const int Records = 1_500;
+        using TemporaryCapture capture = TemporaryCapture.Write(
+            Enumerable.Range(0, Records).Select(i => (At(i), UdpFrame("10.0.0.1", (ushort)(1000 + i % 7), "10.0.0.2", 53))));
+        await using (FileStream file = File.Open(capture.Path, FileMode.Append))
+        {
+            file.Write([0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF, 0xFF, 0x7F, 0xFF, 0xFF, 0xFF, 0x7F]);
+        }
+
+        var publisher = new ScriptedPublisher();
+        ReplaySummary summary = await ReplayPipeline.RunAsync(ReplayOptions.For(capture.Path), publisher);
+
+        Assert.False(summary.Completed);
+        Assert.Contains("record claims", summary.Error, StringComparison.Ordinal);
+        Assert.Equal(Records, summary.PacketsRead);
+        Assert.Equal(Records, summary.ParseOutcomes.Sum());
+        Assert.Equal(Records, summary.Flows.PacketsObserved);
+        Assert.Equal(7, summary.Flows.FlowsCreated);
+        Assert.Equal(0, summary.Flows.ActiveFlows);
+        Assert.Equal(Records, summary.Conversations.Sum(c => (long)c.Forward.Packets));
+        Assert.Equal(summary.Flows.TotalEdges, publisher.Published.Sum(p => (long)p.Batch.EdgeCount));
+        Assert.Equal(At(Records - 1), summary.LastTimestampNs);
+    }
+
+    [Fact]
+    public async Task A_stopped_maximum_speed_replay_reports_exactly_the_records_it_processed()
+    {
+        const int Records = 500_000;
+        using TemporaryCapture capture = TemporaryCapture.Write(
+            Enumerable.Range(0, Records).Select(i => (At(i * 0.001), UdpFrame("10.0.0.1", (ushort)(1000 + i % 100), "10.0.0.2", 53))));
+        await using var pipeline = new ReplayPipeline(ReplayOptions.For(capture.Path), new ScriptedPublisher());
+
+        await pipeline.StartAsync();
+        await pipeline.StopAsync();
+        ReplaySummary summary = await pipeline.Completion;
+
+        // Whatever point the stop reached, the counters describe the same records and every flow was closed.
+        Assert.False(summary.Completed, "half a million records cannot be replayed before the stop lands");
+        Assert.InRange(summary.PacketsRead, 0, Records - 1);
+        Assert.Equal(summary.PacketsRead, summary.ParseOutcomes.Sum());
+        Assert.Equal(summary.PacketsRead, summary.Flows.PacketsObserved);
+        Assert.Equal(summary.PacketsRead, summary.Conversations.Sum(c => (long)c.Forward.Packets));
+        Assert.Equal(0, summary.Flows.ActiveFlows);
+        Assert.Equal(summary.PacketsRead, pipeline.GetProgress().PacketsRead);
+    }
+
     private static async Task WaitUntil(Func<bool> condition)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));

@@ -1,0 +1,127 @@
+using System.Collections.Concurrent;
+using System.Runtime.ExceptionServices;
+using NerfEngine.Sensor.Capture.Files;
+
+namespace NerfEngine.Sensor.Pipeline;
+
+/// <summary>
+/// The first stage of a maximum-speed replay: a thread of its own reads the capture file and parses
+/// its records into <see cref="ParsedRecordBlock"/>s, a few blocks ahead of the replay loop, which
+/// counts, tracks and batches them. Reading (mostly the kernel copying the file out of the page cache)
+/// and parsing are about half of a replay's work; with two cores they now run beside the flow
+/// tracker instead of before it. Records keep their order; a reader error arrives after the records
+/// before it (see <see cref="ParsedRecordBlock.ReadError"/>).
+/// </summary>
+/// <remarks>
+/// The reader belongs to this stage's thread from <see cref="Start"/> until <see cref="Dispose"/> returns.
+/// Blocks circulate: filled ones through a queue bounded by a semaphore (the read-ahead limit), processed
+/// ones back through <see cref="Return"/>, so after the first few blocks nothing is allocated. (Not a
+/// BlockingCollection: it allocates a linked cancellation source whenever a side has to wait.)
+/// </remarks>
+internal sealed class ReadAheadParser : IDisposable
+{
+    /// <summary>Filled blocks waiting for the loop: enough to ride out a slow batch seal, few enough to stay in cache.</summary>
+    public const int DefaultBlocksAhead = 4;
+
+    private readonly CaptureFileReader _reader;
+
+    /// <summary>Filled blocks in file order; a null entry marks the end (after the last block, or a failure).</summary>
+    private readonly ConcurrentQueue<ParsedRecordBlock?> _filled = new();
+
+    /// <summary>Counts the entries of <see cref="_filled"/>: the loop waits on it.</summary>
+    private readonly SemaphoreSlim _filledCount = new(0);
+
+    /// <summary>Room for filled blocks: the reading thread waits on it when it is that far ahead.</summary>
+    private readonly SemaphoreSlim _room;
+
+    /// <summary>Processed blocks for reuse; at most blocks-ahead + 2 blocks ever exist.</summary>
+    private readonly ConcurrentQueue<ParsedRecordBlock> _free = new();
+
+    /// <summary>Stops the reading thread when the loop ends early (stop, error).</summary>
+    private readonly CancellationTokenSource _stopping = new();
+
+    private readonly Thread _thread;
+
+    /// <summary>A failure of the stage itself (not of the file: those travel in blocks), rethrown by <see cref="Take"/>.</summary>
+    private ExceptionDispatchInfo? _failure;
+
+    private bool _started;
+
+    public ReadAheadParser(CaptureFileReader reader, int blocksAhead = DefaultBlocksAhead)
+    {
+        _reader = reader;
+        _room = new SemaphoreSlim(blocksAhead);
+        _thread = new Thread(ReadAll) { IsBackground = true, Name = "replay read-ahead" };
+    }
+
+    public void Start()
+    {
+        _thread.Start();
+        _started = true;
+    }
+
+    /// <summary>The next block in file order, waiting for it; null after the last block.</summary>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled while waiting.</exception>
+    public ParsedRecordBlock? Take(CancellationToken cancellationToken)
+    {
+        _filledCount.Wait(cancellationToken);
+        _filled.TryDequeue(out ParsedRecordBlock? block);
+        if (block is not null)
+        {
+            _room.Release();
+            return block;
+        }
+
+        // The end mark, after the last block or because the stage failed: a failure must not pass for an end of file.
+        _filledCount.Release();
+        _failure?.Throw();
+        return null;
+    }
+
+    /// <summary>Hands a processed block back for reuse.</summary>
+    public void Return(ParsedRecordBlock block) => _free.Enqueue(block);
+
+    /// <summary>Stops reading (if it has not finished) and waits for the thread, so the reader is free again.</summary>
+    public void Dispose()
+    {
+        _stopping.Cancel();
+        if (_started)
+        {
+            _thread.Join();
+        }
+
+        _filledCount.Dispose();
+        _room.Dispose();
+        _stopping.Dispose();
+    }
+
+    private void ReadAll()
+    {
+        try
+        {
+            ParsedRecordBlock block;
+            do
+            {
+                block = _free.TryDequeue(out ParsedRecordBlock? reused) ? reused : new ParsedRecordBlock();
+                block.Fill(_reader);
+                _room.Wait(_stopping.Token);
+                _filled.Enqueue(block);
+                _filledCount.Release();
+            }
+            while (!block.IsLast);
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+            // The loop ended first and will not take more blocks.
+        }
+        catch (Exception ex)
+        {
+            _failure = ExceptionDispatchInfo.Capture(ex);
+        }
+        finally
+        {
+            _filled.Enqueue(null);
+            _filledCount.Release();
+        }
+    }
+}
