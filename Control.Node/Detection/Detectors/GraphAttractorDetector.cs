@@ -43,7 +43,7 @@ public sealed class GraphAttractorDetector : IEdgeDetector, IAttractorCensus
     private long _windowNs;
     private long _stepNs;
     private long _watermark = long.MinValue;
-    private long _nextTick = long.MinValue;
+    private long _nextTick = long.MaxValue;   // end of the next step; MaxValue before the first contact
     private long _edges, _contacts, _detections, _cooledDown;
 
     /// <summary>Creates the detector.</summary>
@@ -60,7 +60,7 @@ public sealed class GraphAttractorDetector : IEdgeDetector, IAttractorCensus
         _t = thresholds.Current;
         _windowNs = DetectionThresholds.Ns(_t.AttractorWindow);
         _stepNs = DetectionThresholds.Ns(_t.AttractorStep);
-        _table = new SourceWindowTable(_t.AttractorMaxTrackedPairs);
+        _table = new SourceWindowTable(_t.AttractorMaxTrackedPairs, linked: false);
     }
 
     /// <inheritdoc />
@@ -75,23 +75,38 @@ public sealed class GraphAttractorDetector : IEdgeDetector, IAttractorCensus
     /// <inheritdoc />
     public int ActiveAttractorCount { get; private set; }
 
-    /// <summary>Folds a batch in, prefetching pair-table buckets a few records ahead.</summary>
-    public void Observe(ReadOnlySpan<GraphEdge> batch)
-    {
-        for (int i = 0; i < batch.Length; i++)
-        {
-            if (i + SourceWindowTable.PrefetchDistance < batch.Length)
-            {
-                ref readonly GraphEdge ahead = ref batch[i + SourceWindowTable.PrefetchDistance];
-                if (ahead.Kind == EdgeKind.Open)
-                {
-                    _table.Prefetch(ahead.EdgeHash, ahead.SrcNode);
-                }
-            }
+    /// <summary>
+    /// Folds a batch in, contact by contact (see <see cref="ContactRuns"/>). The pair table outgrows the
+    /// caches (a 5 s window), so a lookup is two dependent misses: contacts further ahead get their
+    /// buckets prefetched, nearer ones the entries those buckets point at.
+    /// </summary>
+    public void Observe(ReadOnlySpan<GraphEdge> batch) => ContactRuns.Observe(batch, new Stage(this), SourceWindowTable.PrefetchDistance);
 
-            Observe(batch[i]);
-        }
+    /// <summary>This detector as a <see cref="ContactRuns"/> stage; its prefetch runs two stages.</summary>
+    private readonly struct Stage(GraphAttractorDetector d) : IContactStage
+    {
+        public long Watermark { get => d._watermark; set => d._watermark = value; }
+
+        public long WorkDueNs => d._nextTick;
+
+        public void CountRecords(int records) => d._edges += records;
+
+        public void DoWork(long nowNs) => d.Ticks(nowNs);
+
+        public ContactHashes Hash(in GraphEdge contact) => HashesOf(contact);
+
+        public void PrefetchEarly(in ContactHashes hashes) => d._table.Prefetch(hashes.A, hashes.B);
+
+        public void Prefetch(in ContactHashes hashes) => d._table.PrefetchEntries(hashes.A, hashes.B);
+
+        public void Observe(in GraphEdge contact, in ContactHashes hashes) => d.ObserveContact(contact, hashes);
     }
+
+    /// <summary>The (edge hash, source) pair's hash and the edge hash's.</summary>
+    private static ContactHashes HashesOf(in GraphEdge contact) => new()
+    {
+        A = SourceWindowTable.PairHash(contact.EdgeHash, contact.SrcNode), B = SourceWindowTable.TargetHash(contact.EdgeHash),
+    };
 
     /// <inheritdoc />
     public void Observe(in GraphEdge edge)
@@ -100,21 +115,30 @@ public sealed class GraphAttractorDetector : IEdgeDetector, IAttractorCensus
         long ts = (long)edge.TimestampNs;
         if (ts - 1 > _watermark)
         {
-            Advance(ts - 1);
+            // Inlined Advance: nearly every record moves the watermark, few reach the next step.
+            _watermark = ts - 1;
+            if (ts - 1 >= _nextTick)
+            {
+                Ticks(ts - 1);
+            }
         }
 
-        if (edge.Kind != EdgeKind.Open)
+        if (edge.Kind == EdgeKind.Open)
         {
-            return;
+            ObserveContact(edge, HashesOf(edge));
         }
+    }
 
+    private void ObserveContact(in GraphEdge edge, in ContactHashes hashes)
+    {
+        long ts = (long)edge.TimestampNs;
         _contacts++;
-        if (_nextTick == long.MinValue)
+        if (_nextTick == long.MaxValue)
         {
             _nextTick = ts - HypergraphMetricsCollector.Mod(ts, _stepNs) + _stepNs;
         }
 
-        _table.Record(edge.EdgeHash, edge, ts, keepPort: true);
+        _table.Record(edge.EdgeHash, edge, ts, keepPort: true, hashes.A, hashes.B);
     }
 
     /// <inheritdoc />
@@ -126,7 +150,15 @@ public sealed class GraphAttractorDetector : IEdgeDetector, IAttractorCensus
         }
 
         _watermark = nowNs;
-        while (_nextTick != long.MinValue && _nextTick <= nowNs)
+        if (nowNs >= _nextTick)
+        {
+            Ticks(nowNs);
+        }
+    }
+
+    private void Ticks(long nowNs)
+    {
+        while (_nextTick != long.MaxValue && _nextTick <= nowNs)
         {
             long tick = _nextTick;
             Tick(tick);
@@ -141,8 +173,7 @@ public sealed class GraphAttractorDetector : IEdgeDetector, IAttractorCensus
 
     private void Tick(long end)
     {
-        _table.ExpireBefore(end - _windowNs);
-        ActiveAttractorCount = _table.GroupSources(_t.AttractorMinClusterSize, end - _windowNs, end, _groups);
+        ActiveAttractorCount = _table.ExpireAndGroupSources(_t.AttractorMinClusterSize, end - _windowNs, end, _groups);
         for (int g = 0; g < _groups.GroupCount; g++)
         {
             _groups.Load(g, _sample);

@@ -36,7 +36,7 @@ internal sealed class SourceGroups
 
     public int TargetOf(int group) => _targets[group];
 
-    public void Count(int group) => _cursor[group]++;
+    public void Count(int group, int sources) => _cursor[group] += sources;
 
     /// <summary>Turns counts into offsets (prefix sums) and sizes the columns.</summary>
     public void Allocate()

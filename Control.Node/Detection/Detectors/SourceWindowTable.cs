@@ -1,3 +1,7 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics.X86;
 using NerfEngine.Control.Detection.Tables;
 using NerfEngine.Shared.Messages.Records;
 
@@ -10,11 +14,23 @@ namespace NerfEngine.Control.Detection.Detectors;
 /// Pairs idle for longer than the window are dropped by <see cref="ExpireBefore"/>, which the
 /// owner calls periodically (cheaper than per-contact expiry; evaluation filters exactly).
 /// </summary>
-/// <remarks>Allocation-free once tables have grown; bounded by the pair limit (refusals are counted).</remarks>
+/// <remarks>
+/// <para>Allocation-free once tables have grown; bounded by the pair limit (refusals are counted).</para>
+/// <para>Per contact the cost is cache misses: the pair's bucket, its entry, and for a new pair the
+/// target's bucket and entry. <see cref="Prefetch"/> (buckets) and <see cref="PrefetchEntries"/>
+/// (entries, once the buckets are in) let the owner's batch loop start them two stages ahead.
+/// Without per-target lists (<c>linked: false</c>, the attractor, which groups by scanning) a new
+/// pair also skips the write to the previous list head, another miss.</para>
+/// <para>What every sweep reads — last contact, target, contacts — lives in a dense side array
+/// indexed by pair slot (16 bytes a pair), apart from the keys and list links: the periodic sweeps
+/// over hundreds of thousands of pairs stream a quarter of the bytes.</para>
+/// </remarks>
 internal sealed class SourceWindowTable
 {
     private const int None = -1;
 
+    /// <summary>Padded to 48 bytes so a target's table entry (key, target, chain) is one 64-byte cache line.</summary>
+    [StructLayout(LayoutKind.Sequential, Size = 48)]
     internal struct Target
     {
         public ulong Dst;
@@ -24,26 +40,54 @@ internal sealed class SourceWindowTable
         public int Distinct;        // live pairs
         public int Head;            // first pair slot
         public long LastEvaluatedNs;
-        public int Group;           // scratch: index in the current grouping pass, -1 when not selected
         public long SkipUntilNs;    // attractor: not re-evaluated before this time
     }
 
+    /// <summary>Cold part of a pair, beside its key (a 32-byte entry): read when a target's sources are collected.</summary>
     private struct Pair
     {
         public long FirstNs;        // first contact of this presence (reset when the pair expires)
-        public long LastNs;
-        public int Contacts;
-        public int Target;
+    }
+
+    /// <summary>A pair's neighbours in its target's list, in <see cref="_links"/> at the pair's slot (linked tables only).</summary>
+    private struct Links
+    {
         public int Prev, Next;
+    }
+
+    /// <summary>Hot part of a pair, in <see cref="_activity"/> at the pair's slot.</summary>
+    private struct Activity
+    {
+        public long LastNs;
+        public int Target;          // target slot; None = the pair slot is free
+        public int Contacts;
     }
 
     private readonly SlotMap<IdKey, Target> _targets;
     private readonly SlotMap<PairKey, Pair> _pairs;
+    private Activity[] _activity;
+    private Links[] _links;
+    private readonly bool _linked;
 
-    public SourceWindowTable(int maxPairs)
+    // Targets whose last pair expired (and, if an evaluation was still scheduled, stayed): the only
+    // ones a sweep can drop, so it need not read every target. Unordered, may repeat.
+    private int[] _emptied = new int[256];
+    private int _emptiedCount;
+
+    // Grouping scratch: per target slot, dense so the pair sweep hits L2 instead of the target table,
+    // the group of a selected target (else None); and the selected pairs, in slot order.
+    private int[] _groupOf = new int[1024];
+    private int[] _members = new int[1024];
+
+    /// <param name="maxPairs">Pairs tracked at most; contacts of further pairs are refused.</param>
+    /// <param name="linked">Keep each target's pairs in a list (<see cref="Collect"/>, <see cref="OldestLastSeen"/>).</param>
+    public SourceWindowTable(int maxPairs, bool linked = true)
     {
         _pairs = new SlotMap<PairKey, Pair>(4096, maxPairs);
         _targets = new SlotMap<IdKey, Target>(1024, maxPairs);
+        _activity = new Activity[_pairs.Capacity];
+        _links = linked ? new Links[_pairs.Capacity] : [];
+        _linked = linked;
     }
 
     /// <summary>Contacts not tracked because the pair table was full.</summary>
@@ -53,20 +97,46 @@ internal sealed class SourceWindowTable
 
     public ref Target TargetAt(int slot) => ref _targets.ValueAt(slot);
 
-    /// <summary>Records to look ahead when prefetching in batch loops.</summary>
-    public const int PrefetchDistance = 8;
+    /// <summary>Contacts to look ahead when prefetching (for a two-stage prefetch, the first stage runs twice as far).</summary>
+    public const int PrefetchDistance = 4;
 
-    /// <summary>Hints the CPU to load the pair bucket a later <see cref="Record"/> will probe.</summary>
-    public void Prefetch(ulong targetKey, ulong source) => _pairs.Prefetch(new PairKey(targetKey, source));
+    /// <summary>Table hash of the (target, source) pair.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int PairHash(ulong targetKey, ulong source) => HashMix.Mix(targetKey, source);
+
+    /// <summary>Table hash of a target.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int TargetHash(ulong targetKey) => HashMix.Mix(targetKey);
+
+    /// <summary>First prefetch stage: the pair's and the target's buckets.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Prefetch(int pairHash, int targetHash)
+    {
+        _pairs.Prefetch(pairHash);
+        _targets.Prefetch(targetHash);
+    }
+
+    /// <summary>Second prefetch stage: the entries the buckets point at, and the pair's activity.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public unsafe void PrefetchEntries(int pairHash, int targetHash)
+    {
+        int pair = _pairs.PrefetchEntry(pairHash);
+        if (Sse.IsSupported && (uint)pair < (uint)_activity.Length)
+        {
+            Sse.Prefetch0(Unsafe.AsPointer(ref _activity[pair]));
+        }
+
+        _targets.PrefetchEntry(targetHash);
+    }
 
     /// <summary>
     /// Records a contact of <paramref name="edge"/>'s source with a target. Returns the target slot
     /// when the source is new to the target (its distinct count grew), else -1. A repeat contact
-    /// touches only the pair table.
+    /// touches only the pair table. The hashes are <see cref="PairHash"/> and <see cref="TargetHash"/>.
     /// </summary>
-    public int Record(ulong targetKey, in GraphEdge edge, long ts, bool keepPort)
+    public int Record(ulong targetKey, in GraphEdge edge, long ts, bool keepPort, int pairHash, int targetHash)
     {
-        int p = _pairs.FindOrAdd(new PairKey(targetKey, edge.SrcNode), out bool pairAdded);
+        int p = _pairs.FindOrAdd(new PairKey(targetKey, edge.SrcNode), pairHash, out bool pairAdded);
         if (p < 0)
         {
             Refused++;
@@ -75,15 +145,26 @@ internal sealed class SourceWindowTable
 
         if (!pairAdded)
         {
-            ref Pair known = ref _pairs.ValueAt(p);
+            ref Activity known = ref _activity[p];
             known.LastNs = Math.Max(known.LastNs, ts);
             known.Contacts++;
             return None;
         }
 
-        int t = _targets.FindOrAdd(new IdKey(targetKey), out bool targetAdded);
+        if (p >= _activity.Length)
+        {
+            // The pair table grew.
+            Array.Resize(ref _activity, _pairs.Capacity);
+            if (_linked)
+            {
+                Array.Resize(ref _links, _pairs.Capacity);
+            }
+        }
+
+        int t = _targets.FindOrAdd(new IdKey(targetKey), targetHash, out bool targetAdded);
         if (t < 0)
         {
+            _activity[p].Target = None;
             _pairs.RemoveAt(p);
             Refused++;
             return None;
@@ -102,14 +183,19 @@ internal sealed class SourceWindowTable
             };
         }
 
-        ref Pair pair = ref _pairs.ValueAt(p);
-        pair = new Pair { FirstNs = ts, LastNs = ts, Contacts = 1, Target = t, Prev = None, Next = target.Head };
-        if (target.Head != None)
+        _activity[p] = new Activity { LastNs = ts, Target = t, Contacts = 1 };
+        _pairs.ValueAt(p) = new Pair { FirstNs = ts };
+        if (_linked)
         {
-            _pairs.ValueAt(target.Head).Prev = p;
+            _links[p] = new Links { Prev = None, Next = target.Head };
+            if (target.Head != None)
+            {
+                _links[target.Head].Prev = p;
+            }
+
+            target.Head = p;
         }
 
-        target.Head = p;
         target.Distinct++;
         return t;
     }
@@ -117,37 +203,83 @@ internal sealed class SourceWindowTable
     /// <summary>Drops pairs last seen before <paramref name="cutoffNs"/>, then targets with no pairs and nothing scheduled.</summary>
     public void ExpireBefore(long cutoffNs)
     {
-        for (int p = 0; p < _pairs.HighWater; p++)
+        ExpirePairs(cutoffNs);
+
+        // In ascending slot order, as a scan of every target would: the order decides which freed
+        // slots later targets get.
+        Span<int> emptied = _emptied.AsSpan(0, _emptiedCount);
+        emptied.Sort();
+        int kept = 0;
+        for (int k = 0; k < emptied.Length; k++)
         {
-            if (!_pairs.IsLive(p) || _pairs.ValueAt(p).LastNs >= cutoffNs)
+            int t = emptied[k];
+            if ((k > 0 && t == emptied[k - 1]) || !_targets.IsLive(t) || _targets.ValueAt(t).Distinct != 0)
             {
                 continue;
             }
 
-            ref Pair pair = ref _pairs.ValueAt(p);
-            ref Target target = ref _targets.ValueAt(pair.Target);
-            if (pair.Prev != None) { _pairs.ValueAt(pair.Prev).Next = pair.Next; } else { target.Head = pair.Next; }
-            if (pair.Next != None) { _pairs.ValueAt(pair.Next).Prev = pair.Prev; }
-            target.Distinct--;
-            _pairs.RemoveAt(p);
-        }
-
-        for (int t = 0; t < _targets.HighWater; t++)
-        {
-            if (_targets.IsLive(t) && _targets.ValueAt(t).Distinct == 0 && !_targets.ValueAt(t).Armed)
+            if (_targets.ValueAt(t).Armed)
+            {
+                emptied[kept++] = t; // an evaluation is due: look again at the next sweep
+            }
+            else
             {
                 _targets.RemoveAt(t);
             }
+        }
+
+        _emptiedCount = kept;
+    }
+
+    /// <summary>Drops pairs last seen before <paramref name="cutoffNs"/>, noting targets left without pairs.</summary>
+    private void ExpirePairs(long cutoffNs)
+    {
+        Activity[] activity = _activity;
+        int highWater = _pairs.HighWater;
+        for (int p = 0; p < highWater; p++)
+        {
+            ref Activity a = ref activity[p];
+            if (a.Target == None)
+            {
+                continue; // free slot
+            }
+
+            if (a.LastNs >= cutoffNs)
+            {
+                continue;
+            }
+
+            ref Target target = ref _targets.ValueAt(a.Target);
+            if (_linked)
+            {
+                Links links = _links[p];
+                if (links.Prev != None) { _links[links.Prev].Next = links.Next; } else { target.Head = links.Next; }
+                if (links.Next != None) { _links[links.Next].Prev = links.Prev; }
+            }
+
+            if (--target.Distinct == 0)
+            {
+                if (_emptiedCount == _emptied.Length)
+                {
+                    Array.Resize(ref _emptied, _emptied.Length * 2);
+                }
+
+                _emptied[_emptiedCount++] = a.Target;
+            }
+
+            a.Target = None;
+            _pairs.RemoveAt(p);
         }
     }
 
     /// <summary>Earliest last-contact time among a target's sources seen at or after <paramref name="fromNs"/>.</summary>
     public long OldestLastSeen(int targetSlot, long fromNs)
     {
+        Debug.Assert(_linked, "needs the per-target lists");
         long oldest = long.MaxValue;
-        for (int p = _targets.ValueAt(targetSlot).Head; p != None; p = _pairs.ValueAt(p).Next)
+        for (int p = _targets.ValueAt(targetSlot).Head; p != None; p = _links[p].Next)
         {
-            long last = _pairs.ValueAt(p).LastNs;
+            long last = _activity[p].LastNs;
             if (last >= fromNs && last < oldest)
             {
                 oldest = last;
@@ -158,25 +290,40 @@ internal sealed class SourceWindowTable
     }
 
     /// <summary>
-    /// Groups, by target, the sources of every target with more than <paramref name="minDistinct"/>
-    /// sources (and not skipped until after <paramref name="toNs"/>) whose last contact lies in
-    /// [fromNs, toNs], into <paramref name="groups"/>. Two sequential passes over the pair table (count,
-    /// then scatter) instead of walking each target's list, which would chase pointers across the
-    /// whole table. Returns how many targets have more than <paramref name="minDistinct"/> sources.
+    /// Drops pairs last seen before <paramref name="fromNs"/> (as <see cref="ExpireBefore"/>), then groups,
+    /// by target, the sources of every target with more than <paramref name="minDistinct"/> sources (and
+    /// not skipped until after <paramref name="toNs"/>) whose last contact lies in [fromNs, toNs], into
+    /// <paramref name="groups"/>. Two sequential passes over the pairs' activity (expire, then select) instead
+    /// of walking each target's list, which would chase pointers across the whole table. Returns how many targets have more than <paramref name="minDistinct"/> sources.
     /// </summary>
-    public int GroupSources(int minDistinct, long fromNs, long toNs, SourceGroups groups)
+    public int ExpireAndGroupSources(int minDistinct, long fromNs, long toNs, SourceGroups groups)
     {
+        ExpirePairs(fromNs);
+        _emptiedCount = 0; // every target is visited below anyway
+        if (_groupOf.Length < _targets.Capacity)
+        {
+            _groupOf = new int[_targets.Capacity];
+        }
+
         groups.Reset();
         int large = 0;
         for (int t = 0; t < _targets.HighWater; t++)
         {
-            if (_targets.IsLive(t))
+            if (!_targets.IsLive(t))
             {
-                ref Target target = ref _targets.ValueAt(t);
-                bool over = target.Distinct > minDistinct;
-                large += over ? 1 : 0;
-                target.Group = over && target.SkipUntilNs <= toNs ? groups.AddGroup(t) : None;
+                continue;
             }
+
+            ref Target target = ref _targets.ValueAt(t);
+            if (target.Distinct == 0 && !target.Armed)
+            {
+                _targets.RemoveAt(t);
+                continue;
+            }
+
+            bool over = target.Distinct > minDistinct;
+            large += over ? 1 : 0;
+            _groupOf[t] = over && target.SkipUntilNs <= toNs ? groups.AddGroup(t) : None;
         }
 
         if (groups.GroupCount == 0)
@@ -184,36 +331,31 @@ internal sealed class SourceWindowTable
             return large;
         }
 
-        for (int pass = 0; pass < 2; pass++)
+        // Find the selected pairs (counting them per group), then place them group by group, each
+        // group's sources in slot order.
+        int[] groupOf = _groupOf;
+        Activity[] activity = _activity;
+        int highWater = _pairs.HighWater, members = 0;
+        for (int p = 0; p < highWater; p++)
         {
-            for (int p = 0; p < _pairs.HighWater; p++)
+            ref Activity a = ref activity[p];
+            if (a.Target != None && groupOf[a.Target] != None && a.LastNs <= toNs)
             {
-                if (!_pairs.IsLive(p))
+                if (members == _members.Length)
                 {
-                    continue;
+                    Array.Resize(ref _members, members * 2);
                 }
 
-                ref Pair pair = ref _pairs.ValueAt(p);
-                int g = _targets.ValueAt(pair.Target).Group;
-                if (g == None || pair.LastNs < fromNs || pair.LastNs > toNs)
-                {
-                    continue;
-                }
-
-                if (pass == 0)
-                {
-                    groups.Count(g);
-                }
-                else
-                {
-                    groups.Place(g, _pairs.KeyAt(p).B, pair.FirstNs, pair.LastNs, pair.Contacts);
-                }
+                _members[members++] = p;
+                groups.Count(groupOf[a.Target], 1);
             }
+        }
 
-            if (pass == 0)
-            {
-                groups.Allocate();
-            }
+        groups.Allocate();
+        foreach (int p in _members.AsSpan(0, members))
+        {
+            ref Activity a = ref activity[p];
+            groups.Place(groupOf[a.Target], _pairs.KeyAt(p).B, _pairs.ValueAt(p).FirstNs, a.LastNs, a.Contacts);
         }
 
         return large;
@@ -222,13 +364,14 @@ internal sealed class SourceWindowTable
     /// <summary>Copies the target's sources whose last contact lies in [fromNs, toNs] into <paramref name="sample"/>.</summary>
     public void Collect(int targetSlot, long fromNs, long toNs, SourceSample sample)
     {
+        Debug.Assert(_linked, "needs the per-target lists");
         sample.Reset();
-        for (int p = _targets.ValueAt(targetSlot).Head; p != None; p = _pairs.ValueAt(p).Next)
+        for (int p = _targets.ValueAt(targetSlot).Head; p != None; p = _links[p].Next)
         {
-            ref Pair pair = ref _pairs.ValueAt(p);
-            if (pair.LastNs >= fromNs && pair.LastNs <= toNs)
+            ref Activity a = ref _activity[p];
+            if (a.LastNs >= fromNs && a.LastNs <= toNs)
             {
-                sample.Add(_pairs.KeyAt(p).B, pair.FirstNs, pair.LastNs, pair.Contacts);
+                sample.Add(_pairs.KeyAt(p).B, _pairs.ValueAt(p).FirstNs, a.LastNs, a.Contacts);
             }
         }
     }

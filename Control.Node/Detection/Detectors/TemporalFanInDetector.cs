@@ -32,6 +32,7 @@ public sealed class TemporalFanInDetector : IEdgeDetector
     private long _windowNs;
     private long _watermark = long.MinValue;
     private long _nextSweep = long.MinValue;
+    private long _nextWorkNs = long.MaxValue;   // earliest of the next sweep and the next due evaluation
     private long _edges, _contacts, _detections, _cooledDown;
 
     /// <summary>Creates the detector.</summary>
@@ -57,22 +58,39 @@ public sealed class TemporalFanInDetector : IEdgeDetector
     /// <inheritdoc />
     public DetectorCounters Counters => new(_edges, _contacts, _detections, _cooledDown, _table.Refused);
 
-    /// <summary>Folds a batch in, prefetching pair-table buckets a few records ahead.</summary>
-    public void Observe(ReadOnlySpan<GraphEdge> batch)
-    {
-        for (int i = 0; i < batch.Length; i++)
-        {
-            if (i + SourceWindowTable.PrefetchDistance < batch.Length)
-            {
-                ref readonly GraphEdge ahead = ref batch[i + SourceWindowTable.PrefetchDistance];
-                if (ahead.Kind == EdgeKind.Open)
-                {
-                    _table.Prefetch(_t.FanInKeyByPort ? ahead.EdgeHash : ahead.DstNode, ahead.SrcNode);
-                }
-            }
+    /// <summary>
+    /// Folds a batch in, contact by contact (see <see cref="ContactRuns"/>). A lookup is two dependent
+    /// misses (bucket, entry): the window is short and the tables small, but the other stages evict
+    /// them between batches, so contacts further ahead get their buckets prefetched, nearer ones the
+    /// entries those buckets point at.
+    /// </summary>
+    public void Observe(ReadOnlySpan<GraphEdge> batch) => ContactRuns.Observe(batch, new Stage(this), SourceWindowTable.PrefetchDistance);
 
-            Observe(batch[i]);
-        }
+    /// <summary>This detector as a <see cref="ContactRuns"/> stage; its prefetch runs two stages.</summary>
+    private readonly struct Stage(TemporalFanInDetector d) : IContactStage
+    {
+        public long Watermark { get => d._watermark; set => d._watermark = value; }
+
+        public long WorkDueNs => d._nextWorkNs;
+
+        public void CountRecords(int records) => d._edges += records;
+
+        public void DoWork(long nowNs) => d.DueWork(nowNs);
+
+        public ContactHashes Hash(in GraphEdge contact) => d.HashesOf(contact);
+
+        public void PrefetchEarly(in ContactHashes hashes) => d._table.Prefetch(hashes.A, hashes.B);
+
+        public void Prefetch(in ContactHashes hashes) => d._table.PrefetchEntries(hashes.A, hashes.B);
+
+        public void Observe(in GraphEdge contact, in ContactHashes hashes) => d.ObserveContact(contact, hashes);
+    }
+
+    /// <summary>The (target, source) pair's hash and the target's.</summary>
+    private ContactHashes HashesOf(in GraphEdge contact)
+    {
+        ulong target = TargetKey(contact);
+        return new ContactHashes { A = SourceWindowTable.PairHash(target, contact.SrcNode), B = SourceWindowTable.TargetHash(target) };
     }
 
     /// <inheritdoc />
@@ -82,21 +100,31 @@ public sealed class TemporalFanInDetector : IEdgeDetector
         long ts = (long)edge.TimestampNs;
         if (ts - 1 > _watermark)
         {
-            Advance(ts - 1);
+            // Inlined Advance: nearly every record moves the watermark, few have work due.
+            _watermark = ts - 1;
+            if (ts - 1 >= _nextWorkNs)
+            {
+                DueWork(ts - 1);
+            }
         }
 
-        if (edge.Kind != EdgeKind.Open)
+        if (edge.Kind == EdgeKind.Open)
         {
-            return;
+            ObserveContact(edge, HashesOf(edge));
         }
+    }
 
+    private void ObserveContact(in GraphEdge edge, in ContactHashes hashes)
+    {
+        long ts = (long)edge.TimestampNs;
         _contacts++;
         if (_nextSweep == long.MinValue)
         {
             _nextSweep = ts + _windowNs / 2;
+            _nextWorkNs = Math.Min(_nextWorkNs, _nextSweep);
         }
 
-        int t = _table.Record(_t.FanInKeyByPort ? edge.EdgeHash : edge.DstNode, edge, ts, _t.FanInKeyByPort);
+        int t = _table.Record(TargetKey(edge), edge, ts, _t.FanInKeyByPort, hashes.A, hashes.B);
         if (t < 0)
         {
             return; // a source already in the window (or refused): the distinct count did not change
@@ -109,8 +137,11 @@ public sealed class TemporalFanInDetector : IEdgeDetector
             long due = Math.Max(Math.Max(oldest + _windowNs, ts + _windowNs / 2), target.LastEvaluatedNs + _windowNs);
             target.Armed = true;
             _due.Enqueue(t, due);
+            _nextWorkNs = Math.Min(_nextWorkNs, due);
         }
     }
+
+    private ulong TargetKey(in GraphEdge edge) => _t.FanInKeyByPort ? edge.EdgeHash : edge.DstNode;
 
     /// <inheritdoc />
     public void Advance(long nowNs)
@@ -121,6 +152,15 @@ public sealed class TemporalFanInDetector : IEdgeDetector
         }
 
         _watermark = nowNs;
+        if (nowNs >= _nextWorkNs)
+        {
+            DueWork(nowNs);
+        }
+    }
+
+    /// <summary>Runs the evaluations due by <paramref name="nowNs"/> and the periodic sweep.</summary>
+    private void DueWork(long nowNs)
+    {
         while (_due.TryPeek(out int t, out long due) && due <= nowNs)
         {
             _due.Dequeue();
@@ -134,6 +174,12 @@ public sealed class TemporalFanInDetector : IEdgeDetector
             _t = _thresholds.Current;
             _windowNs = DetectionThresholds.Ns(_t.FanInWindow);
             _nextSweep = nowNs + _windowNs / 2;
+        }
+
+        _nextWorkNs = _nextSweep == long.MinValue ? long.MaxValue : _nextSweep;
+        if (_due.TryPeek(out _, out long next))
+        {
+            _nextWorkNs = Math.Min(_nextWorkNs, next);
         }
     }
 

@@ -11,36 +11,27 @@ public sealed partial class TopologyDriftDetector
     {
         long start = end - _windowNs;
         _candidates.Clear();
-        _nextNodes.EnsureRoom(_nodes.Count);
-        foreach (int slot in _nodes.UsedSlots)
+        foreach (int slot in _nodes.TouchedSlots)
         {
-            ref NodeWindow n = ref _nodes.ValueAt(slot);
-            if (!n.Present)
-            {
-                continue; // absent for a whole window: its "previous" degrees are zero, nothing to keep
-            }
-
-            ulong node = _nodes.KeyAt(slot).Id;
-            Evaluate(node, n);
-            _nextNodes.ValueAt(_nextNodes.FindOrAdd(new IdKey(node), out _)) = new NodeWindow
-            {
-                Class = n.Class, PrevPresent = true, PrevOutServices = n.OutServices, PrevInSrcs = n.InSrcs,
-                PrevInternalDsts = n.InternalDsts, PrevAdminInternalDsts = n.AdminInternalDsts,
-            };
+            Evaluate(_nodes.KeyAt(slot).Id, _nodes.ValueAt(slot));
         }
 
-        _nodes.Clear();
-        (_nodes, _nextNodes) = (_nextNodes, _nodes);
-
+        // Total order (verdict breaks the last tie), so emission order never depends on table layout.
         _candidates.Sort(static (a, b) =>
-            b.Score != a.Score ? b.Score.CompareTo(a.Score) : b.Delta != a.Delta ? b.Delta.CompareTo(a.Delta) : a.Node.CompareTo(b.Node));
+            b.Score != a.Score ? b.Score.CompareTo(a.Score)
+            : b.Delta != a.Delta ? b.Delta.CompareTo(a.Delta)
+            : a.Node != b.Node ? a.Node.CompareTo(b.Node)
+            : a.Verdict.CompareTo(b.Verdict));
         foreach (Candidate c in _candidates)
         {
             Emit(c, start, end);
         }
 
-        _services.Clear();
-        _pairs.Clear();
+        // This window's keys become "previous": degrees roll over lazily on each node's next contact.
+        _pairs.NextEpoch();
+        _extraServices.NextEpoch();
+        _nodes.NextEpoch();
+        _services = 0;
         _windowStart = end;
         _t = _thresholds.Current;
         ApplyThresholds();
@@ -127,14 +118,24 @@ public sealed partial class TopologyDriftDetector
 
     /// <summary>
     /// Largest number of destinations the source reached on one service this window. Computed only
-    /// for scanner candidates (rare) by one scan of the contact table, instead of a per-contact table.
+    /// for scanner candidates (rare) by one scan of the window's pairs (their first service) and extra
+    /// services, instead of a per-contact table.
     /// </summary>
     private int MaxDestinationsOnOneService(ulong source)
     {
         var perService = new Dictionary<ulong, int>();
-        foreach (int i in _services.UsedSlots)
+        foreach (int i in _pairs.TouchedSlots)
         {
-            ref readonly TripleKey key = ref _services.KeyAt(i);
+            if (_pairs.KeyAt(i).A == source)
+            {
+                uint service = _pairs.ValueAt(i).FirstService;
+                perService[service] = perService.GetValueOrDefault(service) + 1;
+            }
+        }
+
+        foreach (int i in _extraServices.TouchedSlots)
+        {
+            ref readonly TripleKey key = ref _extraServices.KeyAt(i);
             if (key.A == source)
             {
                 perService[key.C] = perService.GetValueOrDefault(key.C) + 1;
@@ -148,7 +149,7 @@ public sealed partial class TopologyDriftDetector
     private ImmutableArray<ulong> InvolvedNodes(in Candidate c, out int count)
     {
         var peers = new List<ulong>();
-        foreach (int i in _pairs.UsedSlots)
+        foreach (int i in _pairs.TouchedSlots)
         {
             PairKey key = _pairs.KeyAt(i);
             ref PairStats p = ref _pairs.ValueAt(i);

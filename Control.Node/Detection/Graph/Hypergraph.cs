@@ -33,8 +33,6 @@ public sealed partial class Hypergraph
         public uint Records;
         public ushort DstPort;
         public byte Protocol;
-        public int SrcSlot;         // node slots of the endpoints
-        public int DstSlot;
         public int OutPrev, OutNext; // siblings in the source's out-list
         public int InPrev, InNext;   // siblings in the destination's in-list
     }
@@ -185,8 +183,6 @@ public sealed partial class Hypergraph
             _nodes.ValueAt(dst) = new NodeState { OutHead = None, InHead = None };
         }
 
-        s.SrcSlot = src;
-        s.DstSlot = dst;
         ref NodeState srcNode = ref _nodes.ValueAt(src);
         s.OutPrev = None;
         s.OutNext = srcNode.OutHead;
@@ -213,18 +209,21 @@ public sealed partial class Hypergraph
     /// <summary>Removes an edge, unlinking it from both endpoints and dropping nodes left without edges.</summary>
     private void RemoveEdge(int slot)
     {
+        // Endpoint slots are looked up here rather than stored per edge: removal is rare (pruning,
+        // eviction), and 8 bytes less per edge is 7 % of the graph's memory.
+        ref readonly HyperEdgeKey key = ref _edges.KeyAt(slot);
+        int srcSlot = _nodes.Find(new IdKey(key.Src)), dstSlot = _nodes.Find(new IdKey(key.Dst));
         ref EdgeState s = ref _edges.ValueAt(slot);
-        ref NodeState src = ref _nodes.ValueAt(s.SrcSlot);
+        ref NodeState src = ref _nodes.ValueAt(srcSlot);
         if (s.OutPrev != None) { _edges.ValueAt(s.OutPrev).OutNext = s.OutNext; } else { src.OutHead = s.OutNext; }
         if (s.OutNext != None) { _edges.ValueAt(s.OutNext).OutPrev = s.OutPrev; }
         src.OutDegree--;
 
-        ref NodeState dst = ref _nodes.ValueAt(s.DstSlot);
+        ref NodeState dst = ref _nodes.ValueAt(dstSlot);
         if (s.InPrev != None) { _edges.ValueAt(s.InPrev).InNext = s.InNext; } else { dst.InHead = s.InNext; }
         if (s.InNext != None) { _edges.ValueAt(s.InNext).InPrev = s.InPrev; }
         dst.InDegree--;
 
-        int srcSlot = s.SrcSlot, dstSlot = s.DstSlot;
         _edges.RemoveAt(slot);
         DropIfIsolated(srcSlot);
         if (dstSlot != srcSlot)
