@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Runtime.InteropServices;
 using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
@@ -225,19 +224,7 @@ public static class CaptureCommand
     /// <summary>Runs for the duration (or until Ctrl+C / SIGTERM), showing a stats line once a second unless JSON was asked for.</summary>
     private static async Task WaitAsync(IAnsiConsole console, AfPacketCaptureEngine engine, double seconds, bool json, CancellationToken cancellationToken)
     {
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        if (seconds > 0)
-        {
-            stop.CancelAfter(TimeSpan.FromSeconds(seconds));
-        }
-        // Ctrl+C and SIGTERM (systemd, kill) end the capture and still print the summary.
-        using PosixSignalRegistration interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, StopOnSignal);
-        using PosixSignalRegistration terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, StopOnSignal);
-        void StopOnSignal(PosixSignalContext context)
-        {
-            context.Cancel = true;
-            stop.Cancel();
-        }
+        using var stop = new CaptureStopSignal(seconds, cancellationToken);
 
         if (json)
         {
@@ -251,7 +238,7 @@ public static class CaptureCommand
         {
             await console.Live(new Markup(status.Next())).StartAsync(async live =>
             {
-                while (!stop.IsCancellationRequested)
+                while (!stop.IsStopRequested)
                 {
                     await Task.Delay(StatusInterval, stop.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                     live.UpdateTarget(new Markup(status.Next()));
@@ -259,7 +246,7 @@ public static class CaptureCommand
             });
             return;
         }
-        while (!stop.IsCancellationRequested)
+        while (!stop.IsStopRequested)
         {
             await Task.Delay(StatusInterval, stop.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             console.MarkupLine(status.Next());

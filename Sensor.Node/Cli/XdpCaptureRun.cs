@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Runtime.InteropServices;
 using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
@@ -119,18 +118,7 @@ internal static class XdpCaptureRun
     /// <summary>Runs for the duration (or until Ctrl+C / SIGTERM), showing a stats line once a second unless JSON was asked for.</summary>
     private static async Task WaitAsync(IAnsiConsole console, XdpCaptureEngine engine, double seconds, bool json, CancellationToken cancellationToken)
     {
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        if (seconds > 0)
-        {
-            stop.CancelAfter(TimeSpan.FromSeconds(seconds));
-        }
-        using PosixSignalRegistration interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, StopOnSignal);
-        using PosixSignalRegistration terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, StopOnSignal);
-        void StopOnSignal(PosixSignalContext context)
-        {
-            context.Cancel = true;
-            stop.Cancel();
-        }
+        using var stop = new CaptureStopSignal(seconds, cancellationToken);
 
         if (json)
         {
@@ -139,7 +127,7 @@ internal static class XdpCaptureRun
         }
         console.MarkupLine($"[grey]capturing on[/] {Markup.Escape(engine.Name)} [grey]— XDP {engine.Mode?.ToString().ToLowerInvariant()} mode; Ctrl+C to stop[/]");
         long lastPackets = 0;
-        while (!stop.IsCancellationRequested)
+        while (!stop.IsStopRequested)
         {
             await Task.Delay(StatusInterval, stop.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             CaptureStats stats = engine.Stats;

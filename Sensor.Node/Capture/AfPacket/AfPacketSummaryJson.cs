@@ -15,13 +15,13 @@ public static class AfPacketSummaryJson
         {
             if (summary.ParseOutcomes[i] != 0)
             {
-                outcomes[SnakeCase(((ParseOutcome)i).ToString())] = summary.ParseOutcomes[i];
+                outcomes[CaptureSummaryJson.SnakeCase(((ParseOutcome)i).ToString())] = summary.ParseOutcomes[i];
             }
         }
         var edgesByKind = new JsonObject();
         for (int kind = (int)EdgeKind.Open; kind < summary.Flows.EdgesByKind.Length; kind++)
         {
-            edgesByKind[SnakeCase(((EdgeKind)kind).ToString())] = summary.Flows.EdgesByKind[kind];
+            edgesByKind[CaptureSummaryJson.SnakeCase(((EdgeKind)kind).ToString())] = summary.Flows.EdgesByKind[kind];
         }
 
         return new JsonObject
@@ -74,33 +74,9 @@ public static class AfPacketSummaryJson
                 ["late_packets"] = summary.Flows.LatePackets,
                 ["edges_by_kind"] = edgesByKind,
             },
-            ["publishing"] = new JsonObject
-            {
-                ["batches_sealed"] = summary.Publishing.BatchesSealed,
-                ["batches_published"] = summary.Publishing.BatchesPublished,
-                ["edges_published"] = summary.Publishing.EdgesPublished,
-                ["batches_dropped"] = summary.Publishing.BatchesDropped,
-                ["edges_dropped"] = summary.Publishing.EdgesDropped,
-                ["batches_rejected"] = summary.Publishing.BatchesRejected,
-                ["batches_failed"] = summary.Publishing.BatchesFailed,
-                ["last_error"] = summary.Publishing.LastError,
-            },
-            ["edges"] = new JsonArray([.. summary.Edges.Select(edge => (JsonNode)new JsonObject
-            {
-                ["source"] = edge.Source?.ToString(),
-                ["destination"] = edge.Destination?.ToString(),
-                ["source_port"] = edge.SourcePort,
-                ["destination_port"] = edge.DestinationPort,
-                ["protocol"] = edge.Protocol,
-                ["packets"] = edge.Packets,
-                ["bytes"] = edge.Bytes,
-                ["records"] = edge.Records,
-            })]),
+            ["publishing"] = CaptureSummaryJson.Publishing(summary.Publishing),
+            ["edges"] = CaptureSummaryJson.Edges(summary.Edges),
             ["omitted_edges"] = summary.OmittedEdges,
         };
     }
-
-    /// <summary>"TruncatedIpv4" → "truncated_ipv4".</summary>
-    private static string SnakeCase(string name) =>
-        string.Concat(name.Select((c, i) => char.IsUpper(c) ? (i > 0 ? "_" : "") + char.ToLowerInvariant(c) : c.ToString()));
 }

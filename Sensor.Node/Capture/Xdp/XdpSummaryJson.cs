@@ -16,12 +16,12 @@ public static class XdpSummaryJson
         var edgesByKind = new JsonObject();
         for (int kind = (int)EdgeKind.Open; kind < summary.Records.EdgesByKind.Length; kind++)
         {
-            edgesByKind[SnakeCase(((EdgeKind)kind).ToString())] = summary.Records.EdgesByKind[kind];
+            edgesByKind[CaptureSummaryJson.SnakeCase(((EdgeKind)kind).ToString())] = summary.Records.EdgesByKind[kind];
         }
         var endsByReason = new JsonObject();
         for (int reason = (int)XdpFlowEndReason.TcpFin; reason < summary.Records.FlowEndsByReason.Length; reason++)
         {
-            endsByReason[SnakeCase(((XdpFlowEndReason)reason).ToString())] = summary.Records.FlowEndsByReason[reason];
+            endsByReason[CaptureSummaryJson.SnakeCase(((XdpFlowEndReason)reason).ToString())] = summary.Records.FlowEndsByReason[reason];
         }
         XdpKernelCounters kernel = summary.Kernel;
         XdpRecordCounts records = summary.Records;
@@ -82,33 +82,9 @@ public static class XdpSummaryJson
                 ["bytes_reverse"] = records.EndedBytesReverse,
             },
             ["incarnations"] = summary.Incarnations,
-            ["publishing"] = new JsonObject
-            {
-                ["batches_sealed"] = summary.Publishing.BatchesSealed,
-                ["batches_published"] = summary.Publishing.BatchesPublished,
-                ["edges_published"] = summary.Publishing.EdgesPublished,
-                ["batches_dropped"] = summary.Publishing.BatchesDropped,
-                ["edges_dropped"] = summary.Publishing.EdgesDropped,
-                ["batches_rejected"] = summary.Publishing.BatchesRejected,
-                ["batches_failed"] = summary.Publishing.BatchesFailed,
-                ["last_error"] = summary.Publishing.LastError,
-            },
-            ["edges"] = new JsonArray([.. summary.Edges.Select(edge => (JsonNode)new JsonObject
-            {
-                ["source"] = edge.Source?.ToString(),
-                ["destination"] = edge.Destination?.ToString(),
-                ["source_port"] = edge.SourcePort,
-                ["destination_port"] = edge.DestinationPort,
-                ["protocol"] = edge.Protocol,
-                ["packets"] = edge.Packets,
-                ["bytes"] = edge.Bytes,
-                ["records"] = edge.Records,
-            })]),
+            ["publishing"] = CaptureSummaryJson.Publishing(summary.Publishing),
+            ["edges"] = CaptureSummaryJson.Edges(summary.Edges),
             ["omitted_edges"] = summary.OmittedEdges,
         };
     }
-
-    /// <summary>"TcpFin" → "tcp_fin".</summary>
-    private static string SnakeCase(string name) =>
-        string.Concat(name.Select((c, i) => char.IsUpper(c) ? (i > 0 ? "_" : "") + char.ToLowerInvariant(c) : c.ToString()));
 }
