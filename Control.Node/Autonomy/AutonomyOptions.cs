@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using NerfEngine.Control.Autonomy.Analysis;
 
 namespace NerfEngine.Control.Autonomy;
 
@@ -189,6 +190,9 @@ public sealed record AutonomyOptions
     /// <summary>At most this many proposals per alert (one per edge for reinforcement). Default 3.</summary>
     public int AnalystMaxProposalsPerAlert { get; init; } = 3;
 
+    /// <summary>How live event cards reach the analyst (section <c>Autonomy:AnalystFeed</c>).</summary>
+    public AnalystFeedOptions AnalystFeed { get; init; } = new();
+
     /// <summary>Reads the <c>Autonomy</c> section (or the given section itself); missing keys keep their defaults.</summary>
     public static AutonomyOptions FromConfiguration(IConfiguration configuration)
     {
@@ -240,6 +244,8 @@ public sealed record AutonomyOptions
         Positive(ToolInvocationTimeout, nameof(ToolInvocationTimeout));
         ArgumentException.ThrowIfNullOrWhiteSpace(ExecutorPersistenceId, nameof(ExecutorPersistenceId));
         ArgumentException.ThrowIfNullOrWhiteSpace(AnalystName, nameof(AnalystName));
+        ArgumentNullException.ThrowIfNull(AnalystFeed, nameof(AnalystFeed));
+        AnalystFeed.Validate();
         if (!InitialPhase.IsDefined())
         {
             throw new ArgumentOutOfRangeException(nameof(InitialPhase), InitialPhase, "Phases are 0 to 3.");

@@ -1,12 +1,19 @@
 using System.CommandLine;
+using System.Globalization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using NerfEngine.Control.Autonomy;
+using NerfEngine.Control.Autonomy.Analysis;
+using NerfEngine.Control.Autonomy.Execution;
+using NerfEngine.Control.Autonomy.Status;
 using NerfEngine.Control.Autopilot;
 using NerfEngine.Control.Embedded;
 using NerfEngine.Control.Engine;
 using NerfEngine.Control.Mcp;
 using NerfEngine.Sensor.Capture.Files;
+using NerfEngine.Shared.Fabric.Actors;
 using NerfEngine.Shared.Fabric.Hosting;
 using NerfEngine.Shared.Fabric.Transport;
 using Spectre.Console;
@@ -16,7 +23,8 @@ namespace NerfEngine.Control.Cli;
 /// <summary>
 /// <c>Control.Node run [--pcap FILE [--speed max|1x|F] [--serve]]</c>: the embedded all-in-one
 /// node. With a capture file it replays it through sensor → detectors → autopilot and prints
-/// event cards as they fire, then a summary.
+/// event cards as they fire, then a summary, including what the autonomy executor decided about the analyst's
+/// proposals for those cards.
 /// </summary>
 public static class RunVerb
 {
@@ -37,6 +45,8 @@ public static class RunVerb
         var engine = app.Services.GetRequiredService<GraphEngine>();
         // Resolving the copilot attaches it to the sentinel: Tier-3 cards wake it from here on.
         var copilot = app.Services.GetRequiredService<NerfEngine.Control.Copilot.CopilotInvestigator>();
+        // Resolving the analyst feed subscribes it to the cards: from here on each card becomes an analyst proposal.
+        var analystFeed = app.Services.GetService<AnalystFeed>();
         var transport = app.Services.GetRequiredService<IEdgeBatchTransport>();
         await using var subscription = await engine.SubscribeAsync(transport, ct);
         var file = parse.GetValue(Pcap);
@@ -56,7 +66,9 @@ public static class RunVerb
         var job = new PcapReplayJob(engine, transport, feed);
         var result = await job.RunAsync(file.FullName, speed, ct);
         var counters = await engine.QueryAsync(core => core.Sentinel.Counters, ct);
-        RenderSummary(result, counters);
+        var autonomy = await ReadAutonomyAsync(app, analystFeed, ct);
+        RenderSummary(result, counters, autonomy);
+        RenderAutonomyNote(app, autonomy);
         AnsiConsole.MarkupLine($"[grey]copilot: {copilot.Queued} Tier-3 investigation(s) queued, {copilot.Completed} completed, {copilot.Dropped} dropped[/]");
         if (parse.GetValue(Serve))
         {
@@ -66,7 +78,32 @@ public static class RunVerb
         return result.Replay.Completed ? 0 : 1;
     }
 
-    private static void RenderSummary(PcapReplayResult r, AutopilotCounters c)
+    /// <summary>What the executor decided about the analyst's proposals once they are all decided; null when the feed is off.</summary>
+    private static async Task<AutonomyOutcome?> ReadAutonomyAsync(WebApplication app, AnalystFeed? feed, CancellationToken ct)
+    {
+        if (feed is null) return null;
+        var counts = await feed.DrainAsync(ct);
+        var executor = app.Services.GetRequiredService<IActorRef<ExecutorCommand>>();
+        var status = await executor.Ask<AutonomyStatus>(r => new GetStatus(r), feed.Options.DrainTimeout, ct);
+        app.Services.GetRequiredService<ILogger<AnalystFeed>>().LogInformation("{Autonomy}", counts.Describe());
+        return new AutonomyOutcome(counts, status);
+    }
+
+    private static void RenderAutonomyNote(WebApplication app, AutonomyOutcome? autonomy)
+    {
+        if (autonomy is null)
+        {
+            AnsiConsole.MarkupLine("[grey]autonomy: analyst feed disabled (Autonomy:AnalystFeed:Enabled=false); cards were not proposed on[/]");
+            return;
+        }
+
+        var id = app.Services.GetRequiredService<AutonomyOptions>().ExecutorPersistenceId;
+        AnsiConsole.MarkupLine($"[grey]autonomy: every decision is in the journal: Control.Node journal replay --persistence-id {Markup.Escape(id)}[/]");
+    }
+
+    private sealed record AutonomyOutcome(AnalystFeedCounts Counts, AutonomyStatus Status);
+
+    private static void RenderSummary(PcapReplayResult r, AutopilotCounters c, AutonomyOutcome? autonomy)
     {
         var table = new Table().Title("[bold]replay summary[/]").AddColumn("stage").AddColumn(new TableColumn("count").RightAligned());
         table.AddRow("packets read", r.Replay.PacketsRead.ToString("N0"));
@@ -78,6 +115,18 @@ public static class RunVerb
         table.AddRow("discarded / observed / suggested", $"{c.Discarded:N0} / {c.Observed:N0} / {c.Suggested:N0}");
         table.AddRow("alert-tier / autonomous-tier cards", $"{c.Alerted:N0} / {c.Autonomous:N0}");
         table.AddRow("deduplicated / cooled down", $"{c.Deduplicated:N0} / {c.CooledDown:N0}");
+        if (autonomy is { Counts: var a, Status: var status })
+        {
+            table.AddRow("analyst: cards / proposals / abstained", $"{a.Alerts:N0} / {a.Proposals:N0} / {a.Abstained:N0}");
+            table.AddRow("executor: executed / shadow / rejected", $"{a.Executed:N0} / {a.Shadowed:N0} / {a.Rejected:N0}");
+            if (a.Executed > 0) table.AddRow("executed and committed", a.Committed.ToString("N0"));
+            foreach (var (gate, count) in a.RejectedByGate) table.AddRow($"rejected by gate {Markup.Escape(gate)}", count.ToString("N0"));
+            if (a.Demoted > 0) table.AddRow("demoted (trust collapse)", a.Demoted.ToString("N0"));
+            if (a.Dropped > 0) table.AddRow("[yellow]cards not proposed on (in flight ≥ limit)[/]", a.Dropped.ToString("N0"));
+            if (!a.IsIdle) table.AddRow("[yellow]still undecided (drain timed out)[/]", $"{a.Alerts - a.Analysed:N0} cards / {a.Proposals - a.Decided:N0} proposals");
+            table.AddRow("executor phase / trust", string.Create(CultureInfo.InvariantCulture,
+                $"{status.Phase} {((AutonomyPhase)status.Phase).ToWireName()} / {status.Executor.Trust:0.###}"));
+        }
         table.AddRow("wall time", $"{r.Replay.Elapsed.TotalSeconds:F2} s");
         AnsiConsole.Write(table);
         if (r.Replay.Error is { } error) AnsiConsole.MarkupLine($"[red]replay stopped early:[/] {Markup.Escape(error)}");

@@ -15,13 +15,16 @@ namespace NerfEngine.Control.Embedded;
 /// <summary>
 /// The control plane of the all-in-one node: one journal (SQLite by default, PostgreSQL by
 /// configuration) shared by the autonomy Executor and the registry's audit trail, the Executor
-/// actor, and the tool registry with its MCP endpoint.
+/// actor, the tool registry with its MCP endpoint, and (unless <c>Autonomy:AnalystFeed:Enabled=false</c>) the
+/// <see cref="AnalystFeed"/> that turns live event cards into analyst proposals for the executor.
 /// </summary>
 public static class EmbeddedControlPlane
 {
     public static IServiceCollection AddEmbeddedControlPlane(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddSingleton(_ => AutonomyOptions.FromConfiguration(configuration));
+        // Read (and validated) once here: whether the analyst feed exists is decided at start-up.
+        var autonomy = AutonomyOptions.FromConfiguration(configuration);
+        services.AddSingleton(autonomy);
         services.AddSingleton(sp =>
         {
             var options = PersistenceOptions.FromConfiguration(configuration);
@@ -36,6 +39,7 @@ public static class EmbeddedControlPlane
             ExecutorActor.Props(sp.GetRequiredService<AutonomyOptions>(), sp.GetRequiredService<PersistenceContext>(),
                 sp.GetRequiredService<IToolInvoker>(), sp.GetRequiredService<TimeProvider>()),
             "autonomy-executor"));
+        if (autonomy.AnalystFeed.Enabled) services.AddSingleton<AnalystFeed>();
         return services;
     }
 
@@ -47,3 +51,4 @@ public static class EmbeddedControlPlane
         if (!string.IsNullOrEmpty(directory)) Directory.CreateDirectory(directory);
     }
 }
+

@@ -11,6 +11,7 @@ namespace NerfEngine.Control.Autonomy.Analysis;
 /// <param name="SourceEntropyBits">Source-address entropy in bits, when measured.</param>
 /// <param name="EdgeIds">Ids of the involved edges, when the card carries them (needed to reinforce).</param>
 /// <param name="AlertId">The card's id, quoted in justifications.</param>
+/// <param name="NodeCount">Nodes involved before the card capped <paramref name="NodeIds"/>; null means <paramref name="NodeIds"/> is complete.</param>
 public sealed record AlertSignal(
     string Pattern,
     double Confidence,
@@ -18,7 +19,12 @@ public sealed record AlertSignal(
     double? TemporalSync = null,
     double? SourceEntropyBits = null,
     IReadOnlyList<string>? EdgeIds = null,
-    string? AlertId = null);
+    string? AlertId = null,
+    int? NodeCount = null)
+{
+    /// <summary>How many nodes the alert involves: the uncapped count when known.</summary>
+    public int InvolvedNodes => NodeCount ?? NodeIds.Count;
+}
 
 /// <summary>Detection pattern names the rules know (the autopilot's verdict wire names).</summary>
 public static class AlertPatterns

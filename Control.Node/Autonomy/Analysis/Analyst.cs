@@ -69,10 +69,10 @@ public sealed class Analyst(AutonomyOptions options, TimeProvider time)
                 return Propose(alert, MutationToolNames.PruneBelowWeight,
                     new JsonObject { [MutationToolNames.MinWeightArgument] = options.AnalystScanPruneWeight },
                     Format($"shed the scan's one-touch edges below weight {options.AnalystScanPruneWeight}"));
-            case AlertPatterns.FanIn when alert.NodeIds.Count >= options.AnalystCrowdNodes:
+            case AlertPatterns.FanIn when alert.InvolvedNodes >= options.AnalystCrowdNodes:
                 return Propose(alert, MutationToolNames.DecayNow, new JsonObject(), "age out an unsynchronised crowd burst (benign load, not a botnet)");
             case AlertPatterns.FanIn:
-                return Abstain(Format($"unsynchronised fan-in of {alert.NodeIds.Count} nodes: below the crowd size {options.AnalystCrowdNodes}, leave it"));
+                return Abstain(Format($"unsynchronised fan-in of {alert.InvolvedNodes} nodes: below the crowd size {options.AnalystCrowdNodes}, leave it"));
             case AlertPatterns.Lateral when edges.Count > 0:
                 return Reinforce(alert, edges, "keep the lateral-movement edges as evidence");
             case AlertPatterns.Lateral:
@@ -100,7 +100,7 @@ public sealed class Analyst(AutonomyOptions options, TimeProvider time)
     private Proposal Create(AlertSignal alert, string tool, JsonObject args, string why)
     {
         var justification = Format(
-            $"{alert.Pattern}{(alert.AlertId is null ? "" : $" ({alert.AlertId})")}: confidence {alert.Confidence:0.###}, {alert.NodeIds.Count} nodes")
+            $"{alert.Pattern}{(alert.AlertId is null ? "" : $" ({alert.AlertId})")}: confidence {alert.Confidence:0.###}, {alert.InvolvedNodes} nodes")
             + (alert.TemporalSync is { } sync ? Format($", temporal sync {sync:0.###}") : "")
             + (alert.SourceEntropyBits is { } entropy ? Format($", source entropy {entropy:0.##} bits") : "")
             + " → " + why;

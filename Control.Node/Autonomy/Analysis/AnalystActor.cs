@@ -16,12 +16,15 @@ public sealed record GetAnalystActivity(IActorRef<AnalystActivity> ReplyTo) : An
 /// <summary>
 /// Hosts the observe-only <see cref="Analyst"/> and forwards its proposals to the executor. It holds only a
 /// <see cref="ProposalIntake"/> reference: it can propose and report its activity, never execute, never promote.
+/// The executor's decisions on its proposals go to <paramref name="decisions"/> when given (a host's tally), never
+/// back to the analyst.
 /// </summary>
-public sealed class AnalystActor(Analyst analyst, IActorRef<ProposalIntake> executor) : Actor<AnalystCommand>
+public sealed class AnalystActor(Analyst analyst, IActorRef<ProposalIntake> executor, IActorRef<Decision>? decisions = null) : Actor<AnalystCommand>
 {
-    /// <summary>Props for spawning.</summary>
-    public static Props<AnalystCommand> Props(AutonomyOptions options, IActorRef<ProposalIntake> executor, TimeProvider time) =>
-        Shared.Fabric.Actors.Props.Create(() => new AnalystActor(new Analyst(options, time), executor));
+    /// <summary>Props for spawning; <paramref name="decisions"/> receives the executor's decision on each proposal.</summary>
+    public static Props<AnalystCommand> Props(
+        AutonomyOptions options, IActorRef<ProposalIntake> executor, TimeProvider time, IActorRef<Decision>? decisions = null) =>
+        Shared.Fabric.Actors.Props.Create(() => new AnalystActor(new Analyst(options, time), executor, decisions));
 
     /// <inheritdoc />
     protected override ValueTask OnReceiveAsync(AnalystCommand message)
@@ -32,7 +35,7 @@ public sealed class AnalystActor(Analyst analyst, IActorRef<ProposalIntake> exec
                 var verdict = analyst.Analyse(analyse.Alert);
                 foreach (var proposal in verdict.Proposals)
                 {
-                    executor.Tell(new Propose(proposal, ReplyTo: null));
+                    executor.Tell(new Propose(proposal, decisions));
                 }
 
                 executor.Tell(new ReportAnalystActivity(analyst.Activity));

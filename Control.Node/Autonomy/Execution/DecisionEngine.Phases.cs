@@ -36,6 +36,23 @@ public sealed partial class DecisionEngine
     }
 
     /// <summary>
+    /// For an executor with an empty journal (<paramref name="lastSequenceNr"/> 0) configured to start above
+    /// observe-only: the PhaseChanged that records it, so a replay of the journal alone shows the phase every decision
+    /// was made in. Empty otherwise (a recovered executor's phase comes from its events, not from configuration).
+    /// </summary>
+    public IReadOnlyList<ExecutorEvent> RecordInitialPhase(long lastSequenceNr, DateTimeOffset now)
+    {
+        if (lastSequenceNr != 0 || Options.InitialPhase == AutonomyPhase.ObserveOnly)
+        {
+            return [];
+        }
+
+        var reason = string.Create(CultureInfo.InvariantCulture,
+            $"fresh journal: started in the configured phase {(int)Options.InitialPhase} ({Options.InitialPhase.ToWireName()}), Autonomy:InitialPhase");
+        return [new PhaseChanged(AutonomyPhase.ObserveOnly, Options.InitialPhase, PhaseChangeCause.Configuration, ExecutorName, reason, now)];
+    }
+
+    /// <summary>
     /// An operator's phase command. Refusals persist nothing. <paramref name="resetTrust"/> restarts executor trust at
     /// its initial value (the way back after a demotion: trust cannot grow while nothing executes).
     /// </summary>

@@ -54,6 +54,12 @@ public sealed class ExecutorActor : PersistentActor<ExecutorCommand, ExecutorSta
             await PersistAsync(new ExecutionInterrupted(interrupted, _time.GetUtcNow())).ConfigureAwait(false);
         }
 
+        var initial = _engine.RecordInitialPhase(LastSequenceNr, _time.GetUtcNow());
+        if (initial.Count > 0)
+        {
+            await PersistAllAsync(initial).ConfigureAwait(false);
+        }
+
         Context.Timers.StartPeriodicTimer(StabilityTimerKey, StabilityTick.Instance, _engine.Options.StabilityCheckInterval);
     }
 

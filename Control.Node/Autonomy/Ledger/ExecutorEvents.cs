@@ -16,6 +16,9 @@ public enum PhaseChangeCause
 
     /// <summary>Unstable for longer than the rollback delay: phase − 1.</summary>
     StabilityRollback = 1,
+
+    /// <summary>A fresh executor started in the configured <see cref="AutonomyOptions.InitialPhase"/> (recorded so the journal alone says so).</summary>
+    Configuration = 2,
 }
 
 /// <summary>Whose trust.</summary>
