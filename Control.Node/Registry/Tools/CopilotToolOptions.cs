@@ -22,6 +22,9 @@ public sealed class CopilotToolOptions
     /// <summary>Schema maximum of graphops_investigate's focus entities.</summary>
     public const int HardFocusEntities = 8;
 
+    /// <summary>Longest focus entity graphops_investigate accepts, characters (an IPv6 address or a node id fits).</summary>
+    public const int HardEntityChars = 64;
+
     /// <summary>Schema maximum of graphops_investigate's max_steps (SPEC §5: at most 6 steps).</summary>
     public const int HardInvestigationSteps = 6;
 

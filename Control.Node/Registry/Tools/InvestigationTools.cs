@@ -45,10 +45,11 @@ public sealed class InvestigationTools(
 
         yield return ToolDefinition.Query<InvestigateInput, InvestigateOutput>(
                 "graphops_investigate", "Investigate",
-                "Runs the copilot's agent loop on a question: the model proposes DSL plans, they run on the graph, the model scores " +
-                "confidence; stops at confidence ≥ 0.80, on a repeated plan or a plateau once ≥ 0.65, or after max_steps (≤ 6); reports " +
-                "the best confidence seen. Without a reachable model the result says model_available=false (reason in error) and still " +
-                "carries the extracted entities and a deterministic DSL assessment of them.",
+                "Runs the copilot's agent loop on a question: the model proposes DSL plans, they run on the graph, the model scores confidence; " +
+                string.Create(CultureInfo.InvariantCulture,
+                    $"stops at confidence ≥ {copilot.StopConfidence:0.##}, on a repeated plan or a plateau once ≥ {copilot.EarlyExitFloor:0.##}, or after max_steps (≤ {copilot.MaxSteps}); ") +
+                "reports the best confidence seen. Without a reachable model the result says model_available=false (reason in error) and " +
+                "still carries the extracted entities and a deterministic DSL assessment of them.",
                 Investigate)
             .WithCheck(CheckInvestigate)
             .WithHints(new ToolHints(ReadOnly: true, Destructive: false, Idempotent: false, OpenWorld: true))
@@ -119,9 +120,9 @@ public sealed class InvestigationTools(
 
         foreach (var (focus, i) in (input.Focus ?? []).Select((f, i) => (f, i)))
         {
-            if (focus.Length > 64 || !DslParser.TryResolveNode(focus.Trim(), out _))
+            if (focus.Length > CopilotToolOptions.HardEntityChars || !DslParser.TryResolveNode(focus.Trim(), out _))
             {
-                problems.Add($"focus[{i}]: '{ToolSummary.Bound(focus, 64)}' is neither an IP address nor a node:0x… id");
+                problems.Add($"focus[{i}]: '{ToolSummary.Bound(focus, CopilotToolOptions.HardEntityChars)}' is neither an IP address nor a node:0x… id");
             }
         }
 
