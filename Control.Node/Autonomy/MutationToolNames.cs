@@ -24,7 +24,13 @@ public static class MutationToolNames
     /// <summary>Commits up to N queued live events (SPEC §8).</summary>
     public const string IngestLiveEvent = "ingest_live_event";
 
-    /// <summary>reinforce_edge: the edge id (string, required).</summary>
+    /// <summary>
+    /// Scores one edge with the flow model and records the score on it. Not among the executor's default tools (no model
+    /// runs without a person); an operator may add it to Autonomy:MutationTools, and the catalog validates its arguments.
+    /// </summary>
+    public const string RunTakMl = "run_tak_ml";
+
+    /// <summary>reinforce_edge and run_tak_ml: the edge id (string, required; run_tak_ml's inline flows are not for the executor).</summary>
     public const string EdgeIdArgument = "edge_id";
 
     /// <summary>reinforce_edge: weight to add (number &gt; 0, optional).</summary>

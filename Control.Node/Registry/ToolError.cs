@@ -35,6 +35,12 @@ public static class ToolErrorCodes
     /// <summary>The engine or a collaborator (executor, ingestor) is not available on this node.</summary>
     public const string Unavailable = "UNAVAILABLE";
 
+    /// <summary>The language model could not answer (daemon unreachable, model not pulled, timeout); retry when it is back.</summary>
+    public const string ModelUnavailable = "MODEL_UNAVAILABLE";
+
+    /// <summary>The language model answered with output that fails validation (counted in get_tak_ml_status); a retry may succeed.</summary>
+    public const string InvalidModelOutput = "INVALID_MODEL_OUTPUT";
+
     /// <summary>The request conflicts with current state (e.g. rules that fail validation are not swapped in).</summary>
     public const string Conflict = "CONFLICT";
 }

@@ -38,6 +38,7 @@ public sealed class MutationToolCatalog(AutonomyOptions options)
             MutationToolNames.SetDecayLambda => RequireNumber(args, MutationToolNames.LambdaArgument, min: 0),
             MutationToolNames.ClearScopeCache => OptionalString(args, MutationToolNames.ScopeArgument),
             MutationToolNames.IngestLiveEvent => OptionalCount(args, MutationToolNames.MaxEventsArgument),
+            MutationToolNames.RunTakMl => RequireString(args, MutationToolNames.EdgeIdArgument),
             _ => null,
         };
         return problem is null ? GateResult.Pass(GateNames.Validation) : Invalid(problem);
@@ -66,6 +67,9 @@ public sealed class MutationToolCatalog(AutonomyOptions options)
                 ? Format($"commits up to {max:0} queued live events into the graph")
                 : "commits the queued live events into the graph",
             EffectReversibility.Decays),
+        MutationToolNames.RunTakMl => new(
+            $"asks the flow model to score edge {Text(args, MutationToolNames.EdgeIdArgument)} and records the score on it; a later score replaces it",
+            EffectReversibility.Reversible),
         _ => new($"runs {tool} with the given arguments (no estimate for this tool)", EffectReversibility.Irreversible),
     };
 

@@ -32,10 +32,22 @@ public sealed class InvestigationAgent
     }
 
     /// <summary>Investigates <paramref name="question"/>; model failures end the loop with <see cref="StopReason.ModelUnavailable"/>, never throw.</summary>
-    public async Task<InvestigationReport> InvestigateAsync(string question, CancellationToken cancellationToken = default)
+    public Task<InvestigationReport> InvestigateAsync(string question, CancellationToken cancellationToken = default) =>
+        InvestigateAsync(question, focus: null, maxSteps: null, cancellationToken);
+
+    /// <summary>
+    /// Investigates <paramref name="question"/> with optional <paramref name="focus"/> entities (addresses or node ids
+    /// the caller already knows; they come before the question's own entities, example values are dropped) and a
+    /// step bound that can only lower <see cref="CopilotOptions.MaxSteps"/>.
+    /// </summary>
+    public async Task<InvestigationReport> InvestigateAsync(string question, IReadOnlyList<string>? focus, int? maxSteps, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(question);
-        var entities = _extractor.Extract(question);
+        if (maxSteps is < 1) throw new ArgumentOutOfRangeException(nameof(maxSteps), maxSteps, "must be ≥ 1.");
+        int stepLimit = Math.Min(maxSteps ?? _options.MaxSteps, _options.MaxSteps);
+        var focusEntities = (focus ?? []).SelectMany(f => _extractor.Extract(f)).ToList();
+        var questionEntities = _extractor.Extract(question);
+        var entities = focusEntities.Concat(questionEntities).DistinctBy(e => (e.Kind, e.Value)).ToList();
         var session = new InvestigationSession();
         var steps = new List<AgentStep>();
         var plansRun = new HashSet<string>(StringComparer.Ordinal);
@@ -48,7 +60,7 @@ public sealed class InvestigationAgent
 
         try
         {
-            for (int number = 1; number <= _options.MaxSteps; number++)
+            for (int number = 1; number <= stepLimit; number++)
             {
                 string planJson = await _model.ChatJsonAsync(
                     [ChatMessage.System(AgentPrompts.PlanSystem), ChatMessage.User(AgentPrompts.PlanUser(question, entities, session, steps))], cancellationToken);
@@ -95,7 +107,8 @@ public sealed class InvestigationAgent
             return new InvestigationReport
             {
                 Question = question,
-                Entities = entities,
+                Entities = questionEntities,
+                Focus = focusEntities,
                 Model = _model.Model,
                 StopReason = StopReason.ModelUnavailable,
                 Steps = steps,
@@ -111,7 +124,8 @@ public sealed class InvestigationAgent
         return new InvestigationReport
         {
             Question = question,
-            Entities = entities,
+            Entities = questionEntities,
+            Focus = focusEntities,
             Model = _model.Model,
             StopReason = reason,
             Steps = steps,

@@ -41,6 +41,9 @@ public sealed record InvestigationReport
     /// <summary>Entities extracted from the question before any model call (example values excluded).</summary>
     public required IReadOnlyList<ExtractedEntity> Entities { get; init; }
 
+    /// <summary>Focus entities the caller gave (each extracted from its own value; positions are within that value).</summary>
+    public IReadOnlyList<ExtractedEntity> Focus { get; init; } = [];
+
     /// <summary>Model name.</summary>
     public required string Model { get; init; }
 
@@ -82,7 +85,8 @@ public sealed record InvestigationReport
         ["best_confidence"] = BestConfidence,
         ["best_step"] = BestStep,
         ["best_assessment"] = BestAssessment,
-        ["entities"] = new JsonArray(Entities.Select(e => (JsonNode?)new JsonObject { ["kind"] = e.KindName, ["value"] = e.Value, ["start"] = e.Start, ["length"] = e.Length }).ToArray()),
+        ["entities"] = Json(Entities),
+        ["focus"] = Json(Focus),
         ["steps"] = new JsonArray(Steps.Select(s => (JsonNode?)new JsonObject
         {
             ["number"] = s.Number,
@@ -95,4 +99,7 @@ public sealed record InvestigationReport
         ["deterministic_confidence"] = DeterministicConfidence,
         ["deterministic_findings"] = new JsonArray(DeterministicFindings.Select(r => (JsonNode?)r.ToJson()).ToArray()),
     };
+
+    private static JsonArray Json(IReadOnlyList<ExtractedEntity> entities) =>
+        new(entities.Select(e => (JsonNode?)new JsonObject { ["kind"] = e.KindName, ["value"] = e.Value, ["start"] = e.Start, ["length"] = e.Length }).ToArray());
 }

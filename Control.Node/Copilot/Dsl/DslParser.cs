@@ -32,7 +32,8 @@ public static partial class DslParser
     public const int DefaultExpandDepth = 1;
 
     /// <summary>Parses the text form.</summary>
-    /// <exception cref="DslParseException">A line is not a valid step; the message names the line.</exception>
+    /// <exception cref="DslParseException">A step is not valid; the message and <see cref="DslParseException.Line"/> /
+    /// <see cref="DslParseException.Column"/> name where the step starts (1-based).</exception>
     public static IReadOnlyList<DslStep> ParseText(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
@@ -43,8 +44,11 @@ public static partial class DslParser
             string line = lines[i];
             int hash = line.IndexOf('#');
             if (hash >= 0) line = line[..hash];
+            int partStart = 0;
             foreach (string part in line.Split(';'))
             {
+                int offset = partStart;
+                partStart += part.Length + 1;
                 string[] tokens = part.Split([' ', '\t', '\r'], StringSplitOptions.RemoveEmptyEntries);
                 if (tokens.Length == 0) continue;
                 try
@@ -53,7 +57,8 @@ public static partial class DslParser
                 }
                 catch (DslParseException ex)
                 {
-                    throw new DslParseException($"line {i + 1}: {ex.Message}");
+                    int column = offset + part.IndexOf(tokens[0], StringComparison.Ordinal) + 1;
+                    throw new DslParseException($"line {i + 1}, column {column}: {ex.Message}", i + 1, column);
                 }
             }
         }

@@ -40,4 +40,14 @@ public sealed record DslStep(DslVerb Verb, IReadOnlyList<string> Args)
 }
 
 /// <summary>A DSL plan or step was malformed: unknown verb, wrong arguments, bad JSON.</summary>
-public sealed class DslParseException(string message) : FormatException(message);
+/// <param name="message">What is wrong; text plans prefix it with "line L, column C: ".</param>
+/// <param name="line">1-based line of the offending step in a text plan, or null.</param>
+/// <param name="column">1-based column where the offending step starts, or null.</param>
+public sealed class DslParseException(string message, int? line = null, int? column = null) : FormatException(message)
+{
+    /// <summary>1-based line of the offending step in a text plan; null for JSON plans and single steps.</summary>
+    public int? Line { get; } = line;
+
+    /// <summary>1-based column where the offending step starts; null when <see cref="Line"/> is.</summary>
+    public int? Column { get; } = column;
+}

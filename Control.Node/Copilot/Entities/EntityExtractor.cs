@@ -106,27 +106,56 @@ public sealed partial class EntityExtractor
         found.Add(new ExtractedEntity(kind, value, text.Substring(start, length), start, length));
     }
 
+    /// <summary>The example values that occur in <paramref name="text"/> as whole tokens (and so were not extracted), in configured order.</summary>
+    public IReadOnlyList<string> ExamplesIn(string? text)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return [];
+        }
+
+        var present = new List<string>();
+        foreach (string example in _examples)
+        {
+            if (ExampleTokens(text, example).Any())
+            {
+                present.Add(example);
+            }
+        }
+
+        return present;
+    }
+
     /// <summary>Blanks every whole-token occurrence of an example value, keeping positions.</summary>
     private string MaskExamples(string text)
     {
         char[]? chars = null;
         foreach (string example in _examples)
         {
-            int from = 0;
-            while ((from = text.IndexOf(example, from, StringComparison.OrdinalIgnoreCase)) >= 0)
+            foreach (int from in ExampleTokens(text, example))
             {
-                int end = from + example.Length;
-                if (IsTokenStart(text, from) && IsTokenEnd(text, end))
-                {
-                    chars ??= text.ToCharArray();
-                    Array.Fill(chars, ' ', from, example.Length);
-                }
-
-                from = end;
+                chars ??= text.ToCharArray();
+                Array.Fill(chars, ' ', from, example.Length);
             }
         }
 
         return chars is null ? text : new string(chars);
+    }
+
+    /// <summary>Start of every whole-token, case-insensitive occurrence of <paramref name="example"/>.</summary>
+    private static IEnumerable<int> ExampleTokens(string text, string example)
+    {
+        int from = 0;
+        while ((from = text.IndexOf(example, from, StringComparison.OrdinalIgnoreCase)) >= 0)
+        {
+            int end = from + example.Length;
+            if (IsTokenStart(text, from) && IsTokenEnd(text, end))
+            {
+                yield return from;
+            }
+
+            from = end;
+        }
     }
 
     private static bool IsTokenStart(string text, int i) =>

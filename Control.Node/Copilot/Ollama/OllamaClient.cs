@@ -5,6 +5,14 @@ using System.Text.Json.Serialization;
 
 namespace NerfEngine.Control.Copilot.Ollama;
 
+/// <summary>One model Ollama holds in memory (<c>/api/ps</c>).</summary>
+/// <param name="Name">Model name with tag ("llama3.2:3b").</param>
+/// <param name="SizeBytes">Memory it takes, bytes.</param>
+/// <param name="SizeVramBytes">Part of that in GPU memory, bytes (0: runs on the CPU).</param>
+/// <param name="ExpiresAt">When Ollama unloads it unless it is used again.</param>
+/// <param name="ContextLength">Context window allocated, tokens.</param>
+public sealed record OllamaLoadedModel(string Name, long? SizeBytes, long? SizeVramBytes, DateTimeOffset? ExpiresAt, int? ContextLength);
+
 /// <summary>What /api/tags says about the daemon and the configured model.</summary>
 /// <param name="Reachable">The daemon answered.</param>
 /// <param name="ModelPresent">The configured model is among the pulled models.</param>
@@ -14,7 +22,7 @@ public sealed record OllamaStatus(string BaseUrl, string Model, bool Reachable, 
 
 /// <summary>
 /// A small client for Ollama's HTTP API (OllamaSharp is not available): non-streaming
-/// <c>POST /api/chat</c> with <c>format: "json"</c>, and <c>GET /api/tags</c> for status. Every
+/// <c>POST /api/chat</c> with <c>format: "json"</c>, and <c>GET /api/tags</c> / <c>GET /api/ps</c> for status. Every
 /// failure to get an answer becomes one <see cref="ModelUnavailableException"/>.
 /// </summary>
 public sealed class OllamaClient : IChatModel, IDisposable
@@ -86,7 +94,7 @@ public sealed class OllamaClient : IChatModel, IDisposable
 
             var tags = await response.Content.ReadFromJsonAsync<TagsResponse>(Json, cancellationToken);
             var models = tags?.Models?.Select(m => m.Name ?? m.Model ?? string.Empty).Where(n => n.Length > 0).ToArray() ?? [];
-            bool present = models.Any(n => n == Model || n == Model + ":latest");
+            bool present = models.Any(IsConfiguredModel);
             return Status(true, models, present ? null : $"model unavailable: model '{Model}' is not pulled at {BaseUrl}.");
         }
         catch (ModelUnavailableException ex)
@@ -98,6 +106,36 @@ public sealed class OllamaClient : IChatModel, IDisposable
             return Status(true, [], $"model unavailable: {BaseUrl} /api/tags is not Ollama's answer ({ex.Message}).");
         }
     }
+
+    /// <summary>
+    /// The models loaded into memory right now (<c>GET /api/ps</c>): an empty list means none is loaded, and the
+    /// next chat pays the load time.
+    /// </summary>
+    /// <exception cref="ModelUnavailableException">The daemon did not answer, or answered with something else than Ollama's list.</exception>
+    public async Task<IReadOnlyList<OllamaLoadedModel>> GetLoadedModelsAsync(CancellationToken cancellationToken = default)
+    {
+        using var response = await SendAsync(ct => _http.GetAsync(new Uri(BaseUrl, "api/ps"), ct), "/api/ps", cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new ModelUnavailableException($"{BaseUrl} answered /api/ps with HTTP {(int)response.StatusCode} ({await ErrorText(response, cancellationToken)}).");
+        }
+
+        try
+        {
+            var ps = await response.Content.ReadFromJsonAsync<PsResponse>(Json, cancellationToken);
+            return ps?.Models?
+                .Where(m => !string.IsNullOrEmpty(m.Name ?? m.Model))
+                .Select(m => new OllamaLoadedModel(m.Name ?? m.Model!, m.Size, m.SizeVram, m.ExpiresAt, m.ContextLength))
+                .ToArray() ?? [];
+        }
+        catch (JsonException ex)
+        {
+            throw new ModelUnavailableException($"{BaseUrl} /api/ps is not Ollama's answer ({ex.Message}).", ex);
+        }
+    }
+
+    /// <summary>True when <paramref name="name"/> names the configured model (Ollama adds ":latest" to untagged names).</summary>
+    public bool IsConfiguredModel(string name) => name == Model || name == Model + ":latest";
 
     /// <inheritdoc />
     public void Dispose()
@@ -155,4 +193,14 @@ public sealed class OllamaClient : IChatModel, IDisposable
     private sealed record TagsResponse(TagModel[]? Models);
 
     private sealed record TagModel(string? Name, string? Model);
+
+    private sealed record PsResponse(PsModel[]? Models);
+
+    private sealed record PsModel(
+        string? Name,
+        string? Model,
+        long? Size,
+        [property: JsonPropertyName("size_vram")] long? SizeVram,
+        [property: JsonPropertyName("expires_at")] DateTimeOffset? ExpiresAt,
+        [property: JsonPropertyName("context_length")] int? ContextLength);
 }

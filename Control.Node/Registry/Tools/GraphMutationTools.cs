@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
+using NerfEngine.Control.Copilot.FlowScoring;
 using NerfEngine.Control.Detection.Graph;
 using NerfEngine.Control.Engine;
 
@@ -11,7 +12,7 @@ namespace NerfEngine.Control.Registry.Tools;
 /// runs as one message on the <see cref="GraphEngine"/>. Argument names follow the Autonomy executor's
 /// <c>MutationToolNames</c> so proposals and tools agree.
 /// </summary>
-public sealed class GraphMutationTools(GraphEngine engine, GraphToolOptions limits) : IToolGroup
+public sealed class GraphMutationTools(GraphEngine engine, GraphToolOptions limits, FlowScoreLedger scores) : IToolGroup
 {
     public IEnumerable<ToolDefinition> CreateTools()
     {
@@ -86,7 +87,7 @@ public sealed class GraphMutationTools(GraphEngine engine, GraphToolOptions limi
 
             graph.Reinforce(before.Key, input.Weight, graph.NowNs, before.DstPort, before.Protocol);
             graph.TryGetEdge(before.Key, out var after);
-            return new ReinforceOutput(GraphViews.Edge(core.Directory, after), Math.Round(before.Weight, 9), input.Weight);
+            return new ReinforceOutput(GraphViews.Edge(core.Directory, after, scores), Math.Round(before.Weight, 9), input.Weight);
         }, ct).ConfigureAwait(false);
 
     private async ValueTask<PruneOutput> Prune(PruneInput input, ToolCall call, CancellationToken ct) =>

@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
+using NerfEngine.Control.Copilot.FlowScoring;
 using NerfEngine.Control.Detection.Graph;
 using NerfEngine.Control.Engine;
 
@@ -9,7 +10,8 @@ namespace NerfEngine.Control.Registry.Tools;
 /// Graph queries (SPEC §6): read-only, every one a message to the <see cref="GraphEngine"/> (the single owner of
 /// the hypergraph), every result bounded. An optional <c>scope</c> names a view made with subscribe_scope.
 /// </summary>
-public sealed class GraphQueryTools(GraphEngine engine, GraphToolOptions limits) : IToolGroup
+/// <remarks>Edges carry their latest run_tak_ml score (<see cref="FlowScoreLedger"/>).</remarks>
+public sealed class GraphQueryTools(GraphEngine engine, GraphToolOptions limits, FlowScoreLedger scores) : IToolGroup
 {
     public IEnumerable<ToolDefinition> CreateTools()
     {
@@ -73,7 +75,7 @@ public sealed class GraphQueryTools(GraphEngine engine, GraphToolOptions limits)
             var envelope = new SnapshotEnvelope(
                 input.Scope, GraphViews.Time(stats.EvaluatedAtNs), stats.Nodes, stats.Edges, Math.Round(stats.TotalWeight, 9),
                 graph.DecayLambdaPerSecond, edges.Count, edges.Count < stats.Edges, limit);
-            return new SnapshotOutput(envelope, edges.Select(e => GraphViews.Edge(core.Directory, e)).ToList());
+            return new SnapshotOutput(envelope, edges.Select(e => GraphViews.Edge(core.Directory, e, scores)).ToList());
         }, ct).ConfigureAwait(false);
     }
 
@@ -102,7 +104,7 @@ public sealed class GraphQueryTools(GraphEngine engine, GraphToolOptions limits)
             var scope = GraphViews.Scope(graph, input.Scope);
             // One more than asked says whether the limit cut the list.
             var edges = graph.RecentEdges(sinceNs, input.MinWeight, limit + 1, scope);
-            var shown = edges.Take(limit).Select(e => GraphViews.Edge(core.Directory, e)).ToList();
+            var shown = edges.Take(limit).Select(e => GraphViews.Edge(core.Directory, e, scores)).ToList();
             return new EdgeListOutput(input.Scope, GraphViews.Time(graph.EvaluationTime(scope)), shown, edges.Count > limit);
         }, ct).ConfigureAwait(false);
     }
@@ -138,7 +140,7 @@ public sealed class GraphQueryTools(GraphEngine engine, GraphToolOptions limits)
             var scope = GraphViews.Scope(core.Graph, input.Scope);
             var at = scope?.EvaluateAtNs;
             return core.Graph.TryGetEdge(input.EdgeId, out var edge, at)
-                ? new EdgeOutput(GraphViews.Edge(core.Directory, edge))
+                ? new EdgeOutput(GraphViews.Edge(core.Directory, edge, scores))
                 : throw new ToolFailureException(ToolErrorCodes.NotFound, $"No edge '{input.EdgeId}' in the graph{(at is null ? string.Empty : " at the scope's scrub time")} (it may have decayed and been pruned).");
         }, ct).ConfigureAwait(false);
 

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Globalization;
 using System.Net;
+using NerfEngine.Control.Copilot.FlowScoring;
 using NerfEngine.Control.Detection.Graph;
 using NerfEngine.Shared.Messages.Records;
 
@@ -24,7 +25,15 @@ public sealed record EdgeEntry(
     long Packets,
     long Bytes,
     long Records,
-    DateTimeOffset? EvaluatedAt);
+    DateTimeOffset? EvaluatedAt,
+    [property: Description("Latest flow-model score of this edge (run_tak_ml); null when never scored.")] EdgeMlScore? MlScore = null);
+
+/// <summary>The latest model score recorded on an edge by run_tak_ml.</summary>
+public sealed record EdgeMlScore(
+    [property: Description("Threat likelihood in [0, 1].")] double Score,
+    string Label,
+    string Model,
+    DateTimeOffset ScoredAt);
 
 /// <summary>A scope's filter as tools show it.</summary>
 public sealed record ScopeFilterEntry(
@@ -47,9 +56,14 @@ internal static class GraphViews
 
     public static NodeRef Node(NodeDirectory directory, ulong id) => new(NodeText(id), directory.AddressText(id));
 
-    public static EdgeEntry Edge(NodeDirectory directory, in HyperEdge e) => new(
+    /// <summary>An edge as tools show it, with its latest model score when <paramref name="scores"/> holds one.</summary>
+    public static EdgeEntry Edge(NodeDirectory directory, in HyperEdge e, FlowScoreLedger? scores = null) => new(
         e.Key.Id, Node(directory, e.Key.Src), Node(directory, e.Key.Dst), e.DstPort, e.Protocol, Math.Round(e.Weight, 9),
-        Time(e.FirstSeenNs), Time(e.LastSeenNs), (long)Math.Min(e.Packets, long.MaxValue), (long)Math.Min(e.Bytes, long.MaxValue), e.Records, Time(e.EvaluatedAtNs));
+        Time(e.FirstSeenNs), Time(e.LastSeenNs), (long)Math.Min(e.Packets, long.MaxValue), (long)Math.Min(e.Bytes, long.MaxValue), e.Records, Time(e.EvaluatedAtNs),
+        scores is not null && scores.TryGet(e.Key, e.FirstSeenNs, out var score) ? MlScore(score) : null);
+
+    /// <summary>A recorded model score as tools show it.</summary>
+    public static EdgeMlScore MlScore(FlowScore score) => new(score.Score, score.Label, score.Model, score.ScoredAt);
 
     public static ScopeFilterEntry Filter(ScopeFilter f) => new(f.Kind, f.Protocol, f.MinWeight, f.EvaluateAtNs is { } ns ? Time(ns) : null);
 

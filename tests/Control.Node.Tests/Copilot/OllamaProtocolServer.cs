@@ -10,8 +10,10 @@ namespace NerfEngine.Tests.ControlNode.Copilot;
 
 /// <summary>
 /// Speaks Ollama's HTTP protocol on Kestrel (127.0.0.1, port 0) with scripted answers: plan
-/// requests (system prompt about the DSL) pop <see cref="Plans"/>, interpretation requests pop
-/// <see cref="Verdicts"/>. Replies have Ollama's shape {"model", "message":{"role","content"}, "done"}.
+/// requests (system prompt about the DSL) pop <see cref="Plans"/>, flow-scoring requests (system
+/// prompt about scoring a network flow) pop <see cref="Scores"/>, interpretation requests pop
+/// <see cref="Verdicts"/>. Replies have Ollama's shape {"model", "message":{"role","content"}, "done"};
+/// /api/tags lists the pulled model, /api/ps the <see cref="LoadedModels"/>.
 /// </summary>
 internal sealed class OllamaProtocolServer : IAsyncDisposable
 {
@@ -22,6 +24,12 @@ internal sealed class OllamaProtocolServer : IAsyncDisposable
     public ConcurrentQueue<string> Plans { get; } = new();
 
     public ConcurrentQueue<string> Verdicts { get; } = new();
+
+    /// <summary>Raw assistant contents for flow-scoring requests (may be deliberately invalid).</summary>
+    public ConcurrentQueue<string> Scores { get; } = new();
+
+    /// <summary>Models /api/ps reports as loaded in memory.</summary>
+    public string[] LoadedModels { get; set; } = ["llama3.2:3b"];
 
     /// <summary>Every /api/chat request body, in order.</summary>
     public ConcurrentQueue<JsonNode> Requests { get; } = new();
@@ -45,6 +53,10 @@ internal sealed class OllamaProtocolServer : IAsyncDisposable
         var server = new OllamaProtocolServer(app);
         app.MapPost("/api/chat", (Delegate)server.ChatAsync);
         app.MapGet("/api/tags", () => Results.Json(new { models = new[] { new { name = "llama3.2:3b", model = "llama3.2:3b" } } }));
+        app.MapGet("/api/ps", () => Results.Json(new
+        {
+            models = server.LoadedModels.Select(m => new { name = m, model = m, size = 2_019_393_189L, size_vram = 0L, expires_at = "2026-01-01T00:05:00Z", context_length = 4096 }).ToArray(),
+        }));
         await app.StartAsync();
         return server;
     }
@@ -58,6 +70,10 @@ internal sealed class OllamaProtocolServer : IAsyncDisposable
             return (JsonNode?)new JsonObject { ["verb"] = t[0], ["args"] = new JsonArray(t[1..].Select(a => (JsonNode?)a).ToArray()) };
         }).ToArray()),
     }.ToJsonString();
+
+    /// <summary>A valid flow-scoring answer.</summary>
+    public static string Score(double score, string label, string rationale = "scripted rationale") =>
+        new JsonObject { ["score"] = score, ["label"] = label, ["rationale"] = rationale }.ToJsonString();
 
     public static string Verdict(double confidence) =>
         new JsonObject { ["confidence"] = confidence, ["assessment"] = $"scripted {confidence}" }.ToJsonString();
@@ -81,7 +97,9 @@ internal sealed class OllamaProtocolServer : IAsyncDisposable
         }
 
         bool plan = IsPlan(body);
-        string content = (plan ? Plans : Verdicts).TryDequeue(out string? next) ? next : plan ? Plan("SUMMARIZE") : Verdict(0);
+        string content = IsScore(body)
+            ? Scores.TryDequeue(out string? score) ? score : Score(0, "benign", "unscripted")
+            : (plan ? Plans : Verdicts).TryDequeue(out string? next) ? next : plan ? Plan("SUMMARIZE") : Verdict(0);
         return Results.Json(new
         {
             model,
@@ -90,6 +108,11 @@ internal sealed class OllamaProtocolServer : IAsyncDisposable
             done = true,
         });
     }
+
+    public int ScoreRequests => Requests.Count(r => IsScore(r));
+
+    private static bool IsScore(JsonNode request) =>
+        request["messages"]![0]!["content"]!.GetValue<string>().Contains("network flow", StringComparison.Ordinal);
 
     private static bool IsPlan(JsonNode request) =>
         request["messages"]![0]!["content"]!.GetValue<string>().Contains("DSL", StringComparison.Ordinal);

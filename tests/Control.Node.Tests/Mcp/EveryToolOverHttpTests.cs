@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 using NerfEngine.Control.Registry.Ingest;
 using NerfEngine.Control.Scenarios;
+using NerfEngine.Tests.ControlNode.Copilot;
 using NerfEngine.Tests.ControlNode.Mcp.Support;
 
 namespace NerfEngine.Tests.ControlNode.Mcp;
@@ -12,7 +13,8 @@ public sealed class EveryToolOverHttpTests
     [Fact]
     public async Task Every_registered_tool_answers_over_http_with_output_that_matches_its_published_schema()
     {
-        await using var host = await McpTestHost.StartAsync(withExecutor: true);
+        await using var ollama = await OllamaProtocolServer.StartAsync();
+        await using var host = await McpTestHost.StartAsync(s => s["Copilot:OllamaBaseUrl"] = ollama.BaseUrl.ToString(), withExecutor: true);
         using var http = new McpHttp(host.Url);
         var edgeId = await host.SeedAsync();
         await Detections.FeedAsync(host.Engine, 0xfeed, McpTestHost.SeedTimeNs + 1_000_000_000);
@@ -88,8 +90,22 @@ public sealed class EveryToolOverHttpTests
         Assert.Equal("botnet_coordination", card["card"]!["pattern"]!.GetValue<string>());
         await Call("graphops_format_card", observer, new JsonObject { ["suggestion_index"] = 0 });
 
+        var parsed = await Call("graphops_entity_parse", observer, new JsonObject { ["text"] = "scan from 10.0.0.5 to 10.0.0.9:22, not 10.0.0.1" });
+        Assert.Equal(["10.0.0.5", "10.0.0.9"], parsed["by_kind"]!["ipv4"]!.AsArray().Select(v => v!.GetValue<string>()));
+        var dsl = await Call("graphops_dsl_exec", observer, new JsonObject { ["statements"] = "FOCUS 10.0.0.9\nANALYZE fanin" });
+        var assessed = await Call("graphops_dsl_exec", observer, new JsonObject { ["session_id"] = dsl["session_id"]!.GetValue<string>(), ["statements"] = "ASSESS", ["close"] = true });
+        Assert.True(assessed["steps"]![0]!["ok"]!.GetValue<bool>());
+        var investigation = await Call("graphops_investigate", observer, new JsonObject { ["question"] = "Is 10.0.0.9 under attack?", ["max_steps"] = 1 });
+        Assert.True(investigation["model_available"]!.GetValue<bool>(), investigation.ToJsonString());
+        ollama.Scores.Enqueue(OllamaProtocolServer.Score(0.66, "suspicious"));
+        var scored = await Call("run_tak_ml", op, new JsonObject { ["edge_id"] = edgeId });
+        Assert.True(scored["recorded"]!.GetValue<bool>());
+        var takMl = await Call("get_tak_ml_status", observer);
+        Assert.Equal(1, takMl["inferences"]!.GetValue<long>());
+
         var reinforced = await Call("reinforce_edge", op, new JsonObject { ["edge_id"] = edgeId, ["weight"] = 3 });
         Assert.True(reinforced["edge"]!["weight"]!.GetValue<double>() > reinforced["previous_weight"]!.GetValue<double>());
+        Assert.Equal(0.66, reinforced["edge"]!["ml_score"]!["score"]!.GetValue<double>());
         await Call("decay_now", op);
         await Call("prune_below_weight", op, new JsonObject { ["min_weight"] = 1.5 });
         Assert.True(await host.Engine.QueryAsync(c => c.Graph.EdgeCount) < 15);
