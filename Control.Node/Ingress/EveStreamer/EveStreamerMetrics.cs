@@ -16,6 +16,7 @@ public sealed class EveStreamerMetrics
     private readonly long[] _offered = new long[Enum.GetValues<LiveOfferOutcome>().Length];
     private long _active;
     private long _messages;
+    private long _compressed;
     private long _bytes;
     private long _accepted;
 
@@ -27,6 +28,7 @@ public sealed class EveStreamerMetrics
             () => Enum.GetValues<GrpcStatusCode>().Select(c => new MetricSample(Interlocked.Read(ref _calls[(int)c]), [new("status", GrpcStatus.NameOf(c))])));
         metrics.Register("nerf_eve_streamer_streams_active", MetricKind.Gauge, "eve-streamer calls in progress.", () => Interlocked.Read(ref _active));
         metrics.Register("nerf_eve_streamer_messages_total", MetricKind.Counter, "Length-prefixed messages read from eve-streamer streams.", () => Interlocked.Read(ref _messages));
+        metrics.Register("nerf_eve_streamer_compressed_messages_total", MetricKind.Counter, "Messages that arrived compressed (grpc-encoding gzip or deflate).", () => Interlocked.Read(ref _compressed));
         metrics.Register("nerf_eve_streamer_received_bytes_total", MetricKind.Counter, "Message bytes read (as sent, before decompression).", () => Interlocked.Read(ref _bytes));
         metrics.Register("nerf_eve_streamer_events_total", MetricKind.Counter, "Events by outcome: accepted (taken by the live-ingest queue) or rejected.",
             () => [new MetricSample(Interlocked.Read(ref _accepted), [new("outcome", "accepted")]), new MetricSample(RejectedTotal, [new("outcome", "rejected")])]);
@@ -42,6 +44,9 @@ public sealed class EveStreamerMetrics
     public long Active => Interlocked.Read(ref _active);
 
     public long Accepted => Interlocked.Read(ref _accepted);
+
+    /// <summary>Messages read that arrived compressed.</summary>
+    public long CompressedMessages => Interlocked.Read(ref _compressed);
 
     public long RejectedTotal
     {
@@ -69,10 +74,14 @@ public sealed class EveStreamerMetrics
         Interlocked.Increment(ref _calls[(int)code]);
     }
 
-    internal void MessageRead(long bytes)
+    internal void MessageRead(long bytes, bool compressed)
     {
         Interlocked.Increment(ref _messages);
         Interlocked.Add(ref _bytes, bytes);
+        if (compressed)
+        {
+            Interlocked.Increment(ref _compressed);
+        }
     }
 
     internal void EventOffered(LiveOfferOutcome outcome)

@@ -177,7 +177,7 @@ public sealed class EventStreamerService
                     return new GrpcStatus(GrpcStatusCode.Internal, string.Create(CultureInfo.InvariantCulture,
                         $"message #{index} has compressed flag {frame.CompressedFlag}; it must be 0 or 1"));
                 case GrpcFrameStatus.Message:
-                    _metrics.MessageRead(frame.DeclaredLength);
+                    _metrics.MessageRead(frame.DeclaredLength, frame.Compressed);
                     if (Handle(frame, index, call) is { } failure)
                     {
                         return failure;

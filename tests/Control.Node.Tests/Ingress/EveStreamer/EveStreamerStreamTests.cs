@@ -149,6 +149,7 @@ public sealed class EveStreamerStreamTests
         Assert.Equal((int)GrpcStatusCode.Ok, deflated.Status);
         Assert.Equal(["gzip-1", "gzip-2", "deflate-1"], host.Sink.Events.Select(e => e.EventId));
         Assert.Equal("10.0.0.1", host.Sink.Events[0].Entity("src_ip"));
+        Assert.Equal(2, host.Metrics.CompressedMessages);
     }
 
     private static byte[] Zlib(byte[] data)
