@@ -7,11 +7,19 @@ internal static class ExternalProcess
 {
     public sealed record Result(int ExitCode, string Stdout, string Stderr);
 
-    /// <summary>Runs <paramref name="file"/> in <paramref name="directory"/>; kills it (and its children) past <paramref name="timeout"/>.</summary>
+    /// <summary>
+    /// Runs <paramref name="file"/> in <paramref name="directory"/> (null: the current one); kills it (and its children)
+    /// past <paramref name="timeout"/>.
+    /// </summary>
     public static async Task<Result> RunAsync(
-        string directory, TimeSpan timeout, IReadOnlyDictionary<string, string>? environment, string file, params string[] args)
+        string? directory, TimeSpan timeout, IReadOnlyDictionary<string, string>? environment, string file, params string[] args)
     {
-        var psi = new ProcessStartInfo(file) { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (directory is not null)
+        {
+            psi.WorkingDirectory = directory;
+        }
+
         foreach (var a in args) psi.ArgumentList.Add(a);
         foreach (var (k, v) in environment ?? new Dictionary<string, string>()) psi.Environment[k] = v;
         using var process = Process.Start(psi)!;

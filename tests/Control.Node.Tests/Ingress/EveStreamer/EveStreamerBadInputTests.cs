@@ -121,6 +121,34 @@ public sealed class EveStreamerBadInputTests(EveStreamerHostFixture fixture) : I
     }
 
     [Fact]
+    public async Task A_stream_the_client_cancels_is_counted_as_CANCELLED_not_OK()
+    {
+        await using var host = await EveStreamerTestHost.StartAsync();
+        using var client = new GrpcH2cClient(host.GrpcAddress);
+        using var neverEnds = new OpenStreamContent(GrpcFrames.Message(EveEvents.Flow("cancelled-1")));
+        using var cancel = new CancellationTokenSource();
+        var call = client.CallAsync(neverEnds, Token, cancellationToken: cancel.Token);
+        await WaitUntilAsync(() => host.Sink.WithIdPrefix("cancelled-1").Count == 1);
+
+        cancel.Cancel();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);
+        await WaitUntilAsync(() => host.Metrics.Active == 0);
+        Assert.Equal(1, host.Metrics.Calls(GrpcStatusCode.Cancelled));
+        Assert.Equal(0, host.Metrics.Calls(GrpcStatusCode.Ok));
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "condition not met within 10 s");
+            await Task.Delay(10);
+        }
+    }
+
+    [Fact]
     public async Task A_generous_grpc_timeout_does_not_cut_a_stream_that_ends_in_time()
     {
         using var client = new GrpcH2cClient(fixture.Host.GrpcAddress);

@@ -31,7 +31,8 @@ internal sealed class GrpcH2cClient : IDisposable
 
     /// <summary>One call with any request content (e.g. a stream that never ends, for deadlines).</summary>
     public async Task<GrpcReply> CallAsync(
-        HttpContent content, string? token, string? path = null, string contentType = "application/grpc", IReadOnlyDictionary<string, string>? metadata = null)
+        HttpContent content, string? token, string? path = null, string contentType = "application/grpc", IReadOnlyDictionary<string, string>? metadata = null,
+        CancellationToken cancellationToken = default)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, path ?? EventStreamerService.StreamEventsPath)
         {
@@ -51,8 +52,8 @@ internal sealed class GrpcH2cClient : IDisposable
             request.Headers.TryAddWithoutValidation(key, value);
         }
 
-        using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
-        var bytes = await response.Content.ReadAsByteArrayAsync();
+        using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken);
         return GrpcReply.From(response, bytes);
     }
 
