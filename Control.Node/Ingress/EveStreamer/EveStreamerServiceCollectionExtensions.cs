@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using NerfEngine.Control.LiveIngest;
 
@@ -71,10 +72,12 @@ public static class EveStreamerServiceCollectionExtensions
         }
 
         var service = services.GetRequiredService<EventStreamerService>();
-        var options = services.GetRequiredService<EveStreamerOptions>();
+        var tokens = services.GetRequiredService<ShipperTokens>();
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(EveStreamerServiceCollectionExtensions));
-        logger.LogInformation("eve-streamer gRPC ingress: {Path} on h2c {Host}:{Port}, {Tokens} shipper token(s)",
-            EventStreamerService.StreamEventsPath, options.Hostname, options.Port, options.Tokens.Count);
+        // The port is known only once Kestrel has bound it (0 = any free port).
+        services.GetRequiredService<IHostApplicationLifetime>().ApplicationStarted.Register(() =>
+            logger.LogInformation("eve-streamer gRPC ingress: {Path} on h2c {EndPoint}, {Shippers} shipper token(s)",
+                EventStreamerService.StreamEventsPath, listener.EndPoint, tokens.Count));
         return app.Use((context, next) => listener.Serves(context) ? service.HandleAsync(context) : next(context));
     }
 }

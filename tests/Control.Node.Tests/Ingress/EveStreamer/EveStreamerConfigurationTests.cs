@@ -50,6 +50,34 @@ public sealed class EveStreamerConfigurationTests
     }
 
     [Fact]
+    public void Every_setting_binds_from_configuration()
+    {
+        var services = new ServiceCollection().AddEveStreamerIngress(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Ingress:EveStreamer:Enabled"] = "true",
+            ["Ingress:EveStreamer:Hostname"] = "0.0.0.0",
+            ["Ingress:EveStreamer:Port"] = "6000",
+            ["Ingress:EveStreamer:MaxMessageBytes"] = "65536",
+            ["Ingress:EveStreamer:MaxEntitiesPerEvent"] = "32",
+            ["Ingress:EveStreamer:MaxReasonsInSummary"] = "2",
+            ["Ingress:EveStreamer:MaxFutureSkew"] = "00:00:30",
+            ["Ingress:EveStreamer:EarliestTimestamp"] = "2020-01-01T00:00:00Z",
+            ["Ingress:EveStreamer:SourcePrefix"] = "eve:",
+            ["Ingress:EveStreamer:Tokens:0:Name"] = "a",
+            ["Ingress:EveStreamer:Tokens:0:Token"] = "t",
+        }).Build());
+        using var provider = services.BuildServiceProvider();
+        var options = provider.GetRequiredService<EveStreamerOptions>();
+
+        Assert.Equal((true, "0.0.0.0", 6000, 65536, 32, 2), (options.Enabled, options.Hostname, options.Port, options.MaxMessageBytes, options.MaxEntitiesPerEvent, options.MaxReasonsInSummary));
+        Assert.Equal(TimeSpan.FromSeconds(30), options.MaxFutureSkew);
+        Assert.Equal(new DateTimeOffset(2020, 1, 1, 0, 0, 0, TimeSpan.Zero), options.EarliestTimestamp);
+        Assert.Equal("eve:", options.SourcePrefix);
+        Assert.True(provider.GetRequiredService<ShipperTokens>().TryAuthenticate("t", out var name));
+        Assert.Equal("a", name);
+    }
+
+    [Fact]
     public void Enabling_the_ingress_without_any_token_is_refused()
     {
         var ex = Assert.Throws<InvalidOperationException>(() => Add(new() { ["Ingress:EveStreamer:Enabled"] = "true" }));
