@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace NerfEngine.Tests.ControlNode.Support;
 
 /// <summary>Runs the built Control.Node executable as a user would, capturing its output.</summary>
@@ -11,23 +9,7 @@ public static class ControlNodeProcess
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "Control.Node.dll");
         Assert.True(File.Exists(dll), $"Control.Node.dll not found beside the tests at {dll}");
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        psi.ArgumentList.Add(dll);
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        psi.Environment["NO_COLOR"] = "1";
-        using var process = Process.Start(psi)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(timeout);
-        try
-        {
-            await process.WaitForExitAsync(cts.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"Control.Node {string.Join(' ', args)} did not finish within {timeout}");
-        }
-        return new Result(process.ExitCode, await stdout, await stderr);
+        var run = await ExternalProcess.RunAsync(null, timeout, new Dictionary<string, string> { ["NO_COLOR"] = "1" }, "dotnet", [dll, .. args]);
+        return new Result(run.ExitCode, run.Stdout, run.Stderr);
     }
 }

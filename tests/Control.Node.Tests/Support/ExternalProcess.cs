@@ -1,0 +1,67 @@
+using System.Diagnostics;
+
+namespace NerfEngine.Tests.ControlNode.Support;
+
+/// <summary>Runs an independent tool (npm, node, …) for interoperability tests, and finds the repository's files.</summary>
+internal static class ExternalProcess
+{
+    public sealed record Result(int ExitCode, string Stdout, string Stderr);
+
+    /// <summary>
+    /// Runs <paramref name="file"/> in <paramref name="directory"/> (null: the current one); kills it (and its children)
+    /// past <paramref name="timeout"/>.
+    /// </summary>
+    public static async Task<Result> RunAsync(
+        string? directory, TimeSpan timeout, IReadOnlyDictionary<string, string>? environment, string file, params string[] args)
+    {
+        var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (directory is not null)
+        {
+            psi.WorkingDirectory = directory;
+        }
+
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        foreach (var (k, v) in environment ?? new Dictionary<string, string>()) psi.Environment[k] = v;
+        using var process = Process.Start(psi)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{file} {string.Join(' ', args)} did not finish within {timeout}");
+        }
+
+        return new Result(process.ExitCode, await stdout, await stderr);
+    }
+
+    /// <summary>Installs an interop client's pinned npm packages (npm ci) unless <paramref name="probe"/> is already installed.</summary>
+    public static async Task NpmCiAsync(string directory, string probe)
+    {
+        if (Directory.Exists(Path.Combine(directory, "node_modules", probe)))
+        {
+            return;
+        }
+
+        var install = await RunAsync(directory, TimeSpan.FromMinutes(5), null, "npm", "ci", "--no-audit", "--no-fund");
+        Assert.True(install.ExitCode == 0, $"npm ci failed: {install.Stderr}");
+    }
+
+    /// <summary>The folder holding NerfEngine.sln, found upwards from the test binaries.</summary>
+    public static string RepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "NerfEngine.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new DirectoryNotFoundException($"NerfEngine.sln not found above {AppContext.BaseDirectory}");
+    }
+}
