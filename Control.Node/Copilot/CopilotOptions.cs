@@ -27,6 +27,12 @@ public sealed record CopilotOptions
     /// <summary>Two confidences closer than this are "equal" for the plateau rule.</summary>
     public double PlateauTolerance { get; init; } = 0.005;
 
+    /// <summary>
+    /// Wall-clock bound on one whole investigation (every step's model calls and DSL runs). Past it the loop stops
+    /// with <c>TimeLimit</c> and reports the best confidence reached so far.
+    /// </summary>
+    public TimeSpan InvestigationTimeout { get; init; } = TimeSpan.FromSeconds(180);
+
     /// <summary>Hard bound on plan → execute → interpret steps.</summary>
     public int MaxSteps { get; init; } = 6;
 
@@ -69,6 +75,7 @@ public sealed record CopilotOptions
         if (!OllamaBaseUrl.IsAbsoluteUri) throw new ArgumentException("Copilot:OllamaBaseUrl must be absolute.");
         if (string.IsNullOrWhiteSpace(Model)) throw new ArgumentException("Copilot:Model is required.");
         if (ModelTimeout <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(ModelTimeout), "must be positive.");
+        if (InvestigationTimeout <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(InvestigationTimeout), "must be positive.");
         if (!(StopConfidence is > 0 and <= 1)) throw new ArgumentOutOfRangeException(nameof(StopConfidence), "must be in (0, 1].");
         if (!(EarlyExitFloor is >= 0 and <= 1)) throw new ArgumentOutOfRangeException(nameof(EarlyExitFloor), "must be in [0, 1].");
         if (PlateauSteps < 1) throw new ArgumentOutOfRangeException(nameof(PlateauSteps), "must be ≥ 1.");

@@ -12,7 +12,7 @@ namespace NerfEngine.Control.Copilot.Agent;
 /// breaks an attractor (a plan already run is proposed again) or a plateau
 /// (<see cref="CopilotOptions.PlateauSteps"/> equal non-improving steps) once the best confidence is
 /// ≥ <see cref="CopilotOptions.EarlyExitFloor"/>; runs at most <see cref="CopilotOptions.MaxSteps"/>
-/// steps and reports the best confidence seen, not the last. With no model it runs a fixed
+/// steps within <see cref="CopilotOptions.InvestigationTimeout"/> and reports the best confidence seen, not the last. With no model it runs a fixed
 /// deterministic plan and says "model unavailable: …".
 /// </summary>
 public sealed class InvestigationAgent
@@ -21,9 +21,11 @@ public sealed class InvestigationAgent
     private readonly DslExecutor _executor;
     private readonly EntityExtractor _extractor;
     private readonly CopilotOptions _options;
+    private readonly TimeProvider _time;
 
-    public InvestigationAgent(IChatModel model, DslExecutor executor, CopilotOptions? options = null, EntityExtractor? extractor = null)
+    public InvestigationAgent(IChatModel model, DslExecutor executor, CopilotOptions? options = null, EntityExtractor? extractor = null, TimeProvider? time = null)
     {
+        _time = time ?? TimeProvider.System;
         _model = model ?? throw new ArgumentNullException(nameof(model));
         _executor = executor ?? throw new ArgumentNullException(nameof(executor));
         _options = options ?? new CopilotOptions();
@@ -57,13 +59,16 @@ public sealed class InvestigationAgent
         double? previous = null;
         int flatSteps = 0;
         StopReason reason = StopReason.StepLimit;
+        using var deadline = new CancellationTokenSource(_options.InvestigationTimeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        var stepToken = linked.Token;
 
         try
         {
             for (int number = 1; number <= stepLimit; number++)
             {
                 string planJson = await _model.ChatJsonAsync(
-                    [ChatMessage.System(AgentPrompts.PlanSystem), ChatMessage.User(AgentPrompts.PlanUser(question, entities, session, steps))], cancellationToken);
+                    [ChatMessage.System(AgentPrompts.PlanSystem), ChatMessage.User(AgentPrompts.PlanUser(question, entities, session, steps))], stepToken);
                 var (plan, planError) = ParsePlan(planJson);
                 string canonical = string.Join("; ", plan);
                 if (plan.Count > 0 && !plansRun.Add(canonical) && best >= _options.EarlyExitFloor)
@@ -72,9 +77,9 @@ public sealed class InvestigationAgent
                     break;
                 }
 
-                var results = plan.Count == 0 ? [] : await _executor.ExecuteAsync(session, plan, cancellationToken);
+                var results = plan.Count == 0 ? [] : await _executor.ExecuteAsync(session, plan, stepToken);
                 string verdictJson = await _model.ChatJsonAsync(
-                    [ChatMessage.System(AgentPrompts.InterpretSystem), ChatMessage.User(AgentPrompts.InterpretUser(question, results, session))], cancellationToken);
+                    [ChatMessage.System(AgentPrompts.InterpretSystem), ChatMessage.User(AgentPrompts.InterpretUser(question, results, session))], stepToken);
                 var (confidence, assessment) = ParseVerdict(verdictJson, session);
                 steps.Add(new AgentStep(number, canonical, results, confidence, assessment, planError));
 
@@ -100,6 +105,10 @@ public sealed class InvestigationAgent
                     break;
                 }
             }
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            reason = StopReason.TimeLimit;
         }
         catch (ModelUnavailableException ex)
         {

@@ -21,6 +21,9 @@ public enum StopReason
 
     /// <summary>The model could not answer; only the deterministic findings are available.</summary>
     ModelUnavailable,
+
+    /// <summary><see cref="CopilotOptions.InvestigationTimeout"/> passed; the best confidence so far is reported.</summary>
+    TimeLimit,
 }
 
 /// <summary>One plan → execute → interpret step.</summary>

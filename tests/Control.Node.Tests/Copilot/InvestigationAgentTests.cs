@@ -135,6 +135,31 @@ public sealed class InvestigationAgentTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Investigation_time_limit_stops_the_loop_with_the_best_confidence_so_far()
+    {
+        _ollama.Script(Plan("FOCUS 10.10.0.80", "ANALYZE fanin"), 0.7);
+        _ollama.Script(Plan("ANALYZE temporal_sync"), 0.5);
+        int calls = 0;
+        // The first step's two calls answer at once; from the second step on the model hangs far past the limit.
+        _ollama.Gate = () => Interlocked.Increment(ref calls) > 2 ? Task.Delay(TimeSpan.FromSeconds(30)) : Task.CompletedTask;
+        var options = new CopilotOptions
+        {
+            OllamaBaseUrl = _ollama.BaseUrl,
+            ModelTimeout = TimeSpan.FromSeconds(60),
+            InvestigationTimeout = TimeSpan.FromSeconds(2),
+        };
+        using var client = new OllamaClient(options);
+        var agent = new InvestigationAgent(client, new DslExecutor(_graph.Engine, options), options);
+
+        var report = await agent.InvestigateAsync(Question).WaitAsync(TimeSpan.FromSeconds(20));
+
+        Assert.Equal(StopReason.TimeLimit, report.StopReason);
+        Assert.Single(report.Steps);
+        Assert.Equal(0.7, report.BestConfidence);
+        Assert.Equal("TimeLimit", report.ToJson()["stop_reason"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Example_values_are_never_used_as_entities_or_focus()
     {
         _ollama.Script(Plan("FOCUS 10.0.0.1", "FOCUS 10.10.0.80", "ANALYZE fanin"), 0.9);
