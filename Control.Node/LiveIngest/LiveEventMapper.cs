@@ -20,22 +20,31 @@ namespace NerfEngine.Control.LiveIngest;
 /// bpf/nerf_records.h, as the eve.json mapper writes them);</item>
 /// <item>a DNS answer only repeats the contact its query made, so it is not an edge (counted, as in the tailer).</item>
 /// </list>
-/// Never throws on input: every event maps or lands in exactly one <see cref="LiveUnmappableReason"/>.
+/// Never throws on input: every event maps or lands in exactly one of <see cref="UnmappableReasons"/>, the eve.json
+/// mapper's own outcome names.
 /// </summary>
 public sealed class LiveEventMapper(ushort sensorId)
 {
+    /// <summary>Every reason <see cref="TryMap"/> gives for an event that cannot become an edge.</summary>
+    public static IReadOnlyList<EveLineOutcome> UnmappableReasons { get; } =
+    [
+        EveLineOutcome.MissingAddress, EveLineOutcome.BadAddress, EveLineOutcome.AddressFamilyMismatch, EveLineOutcome.MissingProtocol,
+        EveLineOutcome.BadProtocol, EveLineOutcome.BadPort, EveLineOutcome.BadCounter, EveLineOutcome.BadTcpFlags,
+        EveLineOutcome.BadTimestamp, EveLineOutcome.DnsAnswer,
+    ];
+
     private const int MaxFieldBytes = 64;
     private const ushort DnsPort = EveMapperOptions.DefaultDnsPort;
 
     /// <summary>Maps <paramref name="liveEvent"/>; false with the reason when it cannot become an edge.</summary>
-    public bool TryMap(LiveEvent liveEvent, out LiveMappedEvent? mapped, out LiveUnmappableReason reason)
+    public bool TryMap(LiveEvent liveEvent, out LiveMappedEvent? mapped, out EveLineOutcome reason)
     {
         ArgumentNullException.ThrowIfNull(liveEvent);
         mapped = null;
         var isDns = liveEvent.Type == "dns";
         if (isDns && (liveEvent.Entity("dns.type") ?? liveEvent.Entity("dns_type")) is "answer" or "response")
         {
-            reason = LiveUnmappableReason.DnsAnswer;
+            reason = EveLineOutcome.DnsAnswer;
             return false;
         }
 
@@ -47,7 +56,7 @@ public sealed class LiveEventMapper(ushort sensorId)
 
         if (source.IpVersion != destination.IpVersion)
         {
-            reason = LiveUnmappableReason.AddressFamilyMismatch;
+            reason = EveLineOutcome.AddressFamilyMismatch;
             return false;
         }
 
@@ -55,14 +64,14 @@ public sealed class LiveEventMapper(ushort sensorId)
         var proto = liveEvent.Entity("proto");
         if (proto is null ? !isDns : !TryProtocol(proto, out protocol))
         {
-            reason = proto is null ? LiveUnmappableReason.MissingProtocol : LiveUnmappableReason.BadProtocol;
+            reason = proto is null ? EveLineOutcome.MissingProtocol : EveLineOutcome.BadProtocol;
             return false;
         }
 
         if (!TryPort(liveEvent.Entity("src_port"), 0, out var srcPort)
             || !TryPort(liveEvent.Entity("dest_port") ?? liveEvent.Entity("dst_port"), isDns ? DnsPort : (ushort)0, out var dstPort))
         {
-            reason = LiveUnmappableReason.BadPort;
+            reason = EveLineOutcome.BadPort;
             return false;
         }
 
@@ -75,7 +84,7 @@ public sealed class LiveEventMapper(ushort sensorId)
         var eventNs = (liveEvent.Timestamp - DateTimeOffset.UnixEpoch).Ticks;
         if (eventNs < 0 || eventNs > long.MaxValue / 100)
         {
-            reason = LiveUnmappableReason.TimestampOutOfRange;
+            reason = EveLineOutcome.BadTimestamp;
             return false;
         }
 
@@ -128,7 +137,7 @@ public sealed class LiveEventMapper(ushort sensorId)
     private static bool HasCounters(LiveEvent e) => CounterNames.Any(n => FlowField(e, n) is not null);
 
     /// <summary>OPEN at flow.start and CLOSE at flow.end (both default to the event time) with the totals on the CLOSE.</summary>
-    private static bool TryFlowEdges(LiveEvent e, GraphEdge template, out GraphEdge[] edges, out LiveUnmappableReason reason)
+    private static bool TryFlowEdges(LiveEvent e, GraphEdge template, out GraphEdge[] edges, out EveLineOutcome reason)
     {
         edges = [];
         Span<ulong> totals = stackalloc ulong[CounterNames.Length];
@@ -136,7 +145,7 @@ public sealed class LiveEventMapper(ushort sensorId)
         {
             if (FlowField(e, CounterNames[i]) is { } text && !TryUInt64(text, out totals[i]))
             {
-                reason = LiveUnmappableReason.BadCounter;
+                reason = EveLineOutcome.BadCounter;
                 return false;
             }
         }
@@ -145,7 +154,7 @@ public sealed class LiveEventMapper(ushort sensorId)
         var startNs = endNs;
         if ((e.Entity("flow.end") is { } end && !TryTime(end, out endNs)) || (e.Entity("flow.start") is { } start && !TryTime(start, out startNs)))
         {
-            reason = LiveUnmappableReason.BadFlowTime;
+            reason = EveLineOutcome.BadTimestamp;
             return false;
         }
 
@@ -158,7 +167,7 @@ public sealed class LiveEventMapper(ushort sensorId)
         if (template.Protocol == IpProtocols.Tcp && (e.Entity("tcp.tcp_flags") ?? e.Entity("tcp_flags")) is { } flags
             && !TryHexByte(flags, out tcpFlags))
         {
-            reason = LiveUnmappableReason.BadCounter;
+            reason = EveLineOutcome.BadTcpFlags;
             return false;
         }
 
@@ -177,12 +186,12 @@ public sealed class LiveEventMapper(ushort sensorId)
         return true;
     }
 
-    private static bool TryEndpoint(string? text, out NodeAddress address, out LiveUnmappableReason reason)
+    private static bool TryEndpoint(string? text, out NodeAddress address, out EveLineOutcome reason)
     {
         address = default;
         if (string.IsNullOrEmpty(text))
         {
-            reason = LiveUnmappableReason.MissingAddress;
+            reason = EveLineOutcome.MissingAddress;
             return false;
         }
 
@@ -190,7 +199,7 @@ public sealed class LiveEventMapper(ushort sensorId)
         Span<byte> raw = stackalloc byte[EveAddress.Ipv6Length];
         if (!Encoding.UTF8.TryGetBytes(text, utf8, out var written) || !EveAddress.TryParse(utf8[..written], raw, out var length))
         {
-            reason = LiveUnmappableReason.BadAddress;
+            reason = EveLineOutcome.BadAddress;
             return false;
         }
 
@@ -265,37 +274,3 @@ public sealed class LiveEventMapper(ushort sensorId)
 /// <param name="Destination">Address record of the destination.</param>
 /// <param name="Fingerprint">See <see cref="LiveEventMapper.EdgeFingerprint"/>.</param>
 public sealed record LiveMappedEvent(LiveEvent Event, IReadOnlyList<GraphEdge> Edges, NodeAddress Source, NodeAddress Destination, ulong Fingerprint);
-
-/// <summary>Why an event cannot become an edge; counted per reason.</summary>
-public enum LiveUnmappableReason
-{
-    /// <summary>src_ip or dest_ip is absent.</summary>
-    MissingAddress,
-
-    /// <summary>src_ip or dest_ip is not an IPv4/IPv6 address.</summary>
-    BadAddress,
-
-    /// <summary>One endpoint is IPv4, the other IPv6.</summary>
-    AddressFamilyMismatch,
-
-    /// <summary>No proto (required except for DNS).</summary>
-    MissingProtocol,
-
-    /// <summary>proto is neither a known name nor a number 0–255.</summary>
-    BadProtocol,
-
-    /// <summary>A port is not an integer 0–65535.</summary>
-    BadPort,
-
-    /// <summary>flow.start or flow.end is not an eve timestamp.</summary>
-    BadFlowTime,
-
-    /// <summary>A flow counter or tcp_flags is malformed.</summary>
-    BadCounter,
-
-    /// <summary>The event time is before 1970 or beyond what 64-bit nanoseconds hold.</summary>
-    TimestampOutOfRange,
-
-    /// <summary>A DNS answer: it repeats its query's contact, so it is not an edge.</summary>
-    DnsAnswer,
-}

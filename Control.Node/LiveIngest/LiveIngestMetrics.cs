@@ -22,7 +22,7 @@ public static class LiveIngestMetrics
             Labelled(committer.GateStats().BelowScore, "reason", "below_score"),
         ]);
         metrics.Register("nerf_live_unmappable_total", MetricKind.Counter, "Live events that cannot become an edge, by reason.", () =>
-            Enum.GetValues<LiveUnmappableReason>().Select(r => Labelled(queue.UnmappableCount(r), "reason", LiveIngestStats.Name(r))));
+            LiveEventMapper.UnmappableReasons.Select(r => Labelled(queue.UnmappableCount(r), "reason", LiveIngestStats.Name(r))));
         metrics.Register("nerf_live_queue_depth", MetricKind.Gauge, "Live events waiting for ingest_live_event.", () => queue.Depth);
         metrics.Register("nerf_live_queue_capacity", MetricKind.Gauge, "Bound of the live-ingest queue.", () => queue.Capacity);
         metrics.Register("nerf_live_score_gate_enabled", MetricKind.Gauge, "1 when the model-score gate is on.", () => committer.ScoreGateOn ? 1 : 0);

@@ -1,3 +1,5 @@
+using NerfEngine.Sensor.Capture.EveJson;
+
 namespace NerfEngine.Control.LiveIngest;
 
 /// <summary>
@@ -29,8 +31,8 @@ public sealed class LiveIngestQueue : ILiveEventSink
     /// <summary>Events per <see cref="LiveOfferOutcome"/>; written under the lock or with Interlocked, read with Interlocked.</summary>
     private readonly long[] _outcomes = new long[Enum.GetValues<LiveOfferOutcome>().Length];
 
-    /// <summary>Unmappable events per <see cref="LiveUnmappableReason"/> (Interlocked).</summary>
-    private readonly long[] _unmappable = new long[Enum.GetValues<LiveUnmappableReason>().Length];
+    /// <summary>Unmappable events per reason (<see cref="LiveEventMapper.UnmappableReasons"/>), indexed by outcome (Interlocked).</summary>
+    private readonly long[] _unmappable = new long[EveLineOutcomes.Count];
 
     /// <summary>Outcomes per source name (bounded; guarded by <see cref="_lock"/>).</summary>
     private readonly Dictionary<string, long[]> _sources = new(StringComparer.Ordinal);
@@ -154,7 +156,7 @@ public sealed class LiveIngestQueue : ILiveEventSink
         var now = _time.GetUtcNow().UtcTicks;
         lock (_lock)
         {
-            var unmappable = Enum.GetValues<LiveUnmappableReason>()
+            var unmappable = LiveEventMapper.UnmappableReasons
                 .ToDictionary(r => LiveIngestStats.Name(r), r => Interlocked.Read(ref _unmappable[(int)r]), StringComparer.Ordinal);
             var sources = _sources.Select(s => new LiveSourceCount(s.Key, s.Value.Sum(), s.Value[(int)LiveOfferOutcome.Queued],
                     s.Value.Sum() - s.Value[(int)LiveOfferOutcome.Queued] - s.Value[(int)LiveOfferOutcome.Unmappable], s.Value[(int)LiveOfferOutcome.Unmappable]))
@@ -180,7 +182,7 @@ public sealed class LiveIngestQueue : ILiveEventSink
     public long Outcome(LiveOfferOutcome outcome) => Interlocked.Read(ref _outcomes[(int)outcome]);
 
     /// <summary>Unmappable events of one reason, for metrics.</summary>
-    public long UnmappableCount(LiveUnmappableReason reason) => Interlocked.Read(ref _unmappable[(int)reason]);
+    public long UnmappableCount(EveLineOutcome reason) => Interlocked.Read(ref _unmappable[(int)reason]);
 
     /// <summary>Every event offered, for metrics.</summary>
     public long Offered => Interlocked.Read(ref _offered);

@@ -8,7 +8,8 @@ namespace NerfEngine.Control.LiveIngest.Streams;
 /// One Suricata eve JSON object → <see cref="LiveEvent"/>: <c>event_type</c> (required, lower-cased) is the type,
 /// <c>timestamp</c> (required, eve format, <see cref="EveTimestamp"/>) the time, <c>flow_id</c> (else <c>event_id</c>) the
 /// id, and every scalar field an entity named by its path (<c>src_ip</c>, <c>flow.pkts_toserver</c>, <c>dns.type</c>;
-/// array items repeat their key). Never throws on input: every line lands in one <see cref="EveParseOutcome"/>.
+/// array items repeat their key). Never throws on input: a line that is not an eve event is named by the eve.json
+/// tailer's own outcome (malformed_json, not_an_object, missing_event_type, missing_timestamp, bad_timestamp).
 /// </summary>
 /// <param name="source">The LiveEvent source of every event (e.g. <c>ws:sensor-a</c>).</param>
 /// <param name="maxEntities">Fields kept per event; further ones are cut.</param>
@@ -17,9 +18,10 @@ public sealed class EveLiveEventParser(string source, int maxEntities)
     private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = EveMapperOptions.DefaultMaxJsonDepth };
 
     /// <summary>Parses one JSON object (no surrounding whitespace needed).</summary>
-    public EveParseOutcome TryParse(ReadOnlyMemory<byte> json, out LiveEvent? liveEvent)
+    public bool TryParse(ReadOnlyMemory<byte> json, out LiveEvent? liveEvent, out EveLineOutcome failure)
     {
         liveEvent = null;
+        failure = EveLineOutcome.MalformedJson;
         JsonDocument document;
         try
         {
@@ -27,7 +29,7 @@ public sealed class EveLiveEventParser(string source, int maxEntities)
         }
         catch (JsonException)
         {
-            return EveParseOutcome.BadJson;
+            return false;
         }
 
         using (document)
@@ -35,25 +37,33 @@ public sealed class EveLiveEventParser(string source, int maxEntities)
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
             {
-                return EveParseOutcome.NotAnObject;
+                failure = EveLineOutcome.NotAnObject;
+                return false;
             }
 
             if (!root.TryGetProperty("event_type", out var type) || type.ValueKind != JsonValueKind.String || type.GetString() is not { Length: > 0 } typeName)
             {
-                return EveParseOutcome.MissingEventType;
+                failure = EveLineOutcome.MissingEventType;
+                return false;
             }
 
-            if (!root.TryGetProperty("timestamp", out var stamp) || stamp.ValueKind != JsonValueKind.String
-                || !EveTimestamp.TryParseUnixNanoseconds(Encoding.UTF8.GetBytes(stamp.GetString()!), out var unixNs))
+            if (!root.TryGetProperty("timestamp", out var stamp))
             {
-                return EveParseOutcome.BadTimestamp;
+                failure = EveLineOutcome.MissingTimestamp;
+                return false;
+            }
+
+            if (stamp.ValueKind != JsonValueKind.String || !EveTimestamp.TryParseUnixNanoseconds(Encoding.UTF8.GetBytes(stamp.GetString()!), out var unixNs))
+            {
+                failure = EveLineOutcome.BadTimestamp;
+                return false;
             }
 
             var entities = new List<KeyValuePair<string, string>>();
             Flatten(root, string.Empty, entities);
             var id = Scalar(root, "flow_id") ?? Scalar(root, "event_id") ?? string.Empty;
             liveEvent = new LiveEvent(source, id, typeName.ToLowerInvariant(), DateTimeOffset.UnixEpoch.AddTicks((long)(unixNs / 100)), entities);
-            return EveParseOutcome.Event;
+            return true;
         }
     }
 
@@ -98,23 +108,4 @@ public sealed class EveLiveEventParser(string source, int maxEntities)
         JsonValueKind.False => "false",
         _ => value.GetRawText(),
     };
-}
-
-/// <summary>What became of one JSON line of a stream.</summary>
-public enum EveParseOutcome
-{
-    /// <summary>A live event.</summary>
-    Event,
-
-    /// <summary>Not JSON (or nested deeper than the eve limit).</summary>
-    BadJson,
-
-    /// <summary>JSON, but not an object.</summary>
-    NotAnObject,
-
-    /// <summary>No string event_type.</summary>
-    MissingEventType,
-
-    /// <summary>No timestamp, or not an eve timestamp.</summary>
-    BadTimestamp,
 }

@@ -1,5 +1,6 @@
 using System.Net.WebSockets;
 using Microsoft.Extensions.Logging;
+using NerfEngine.Sensor.Capture.EveJson;
 using NerfEngine.Shared.Fabric.Streams;
 
 namespace NerfEngine.Control.LiveIngest.Streams;
@@ -24,13 +25,15 @@ public sealed class EveWebSocketStream : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Lock _statusLock = new();
     private readonly long[] _offers = new long[Enum.GetValues<LiveOfferOutcome>().Length];
-    private readonly long[] _lines = new long[Enum.GetValues<EveParseOutcome>().Length];
+    /// <summary>Lines that are not eve events, by the eve.json tailer's outcome names.</summary>
+    private readonly long[] _badLines = new long[EveLineOutcomes.Count];
 
     /// <summary>Receive buffer; grows by doubling up to <see cref="LiveIngestOptions.MaxMessageBytes"/>. Reader loop only.</summary>
     private byte[] _buffer = new byte[InitialBufferBytes];
 
     private Task _reader = Task.CompletedTask;
     private long _messages;
+    private long _events;
     private long _oversized;
     private long _nonText;
     private long _reconnects;
@@ -82,14 +85,14 @@ public sealed class EveWebSocketStream : IAsyncDisposable
     /// <summary>The stream's state and counters now.</summary>
     public LiveStreamStatus Status()
     {
-        long Line(EveParseOutcome o) => Interlocked.Read(ref _lines[(int)o]);
+        long Line(EveLineOutcome o) => Interlocked.Read(ref _badLines[(int)o]);
         long Offer(LiveOfferOutcome o) => Interlocked.Read(ref _offers[(int)o]);
         lock (_statusLock)
         {
             return new LiveStreamStatus(
                 Name, Endpoint, Credential, _state, _state == LiveStreamState.Connected, _connectedSince,
-                Interlocked.Read(ref _messages), Line(EveParseOutcome.Event), Line(EveParseOutcome.BadJson),
-                Line(EveParseOutcome.NotAnObject) + Line(EveParseOutcome.MissingEventType) + Line(EveParseOutcome.BadTimestamp),
+                Interlocked.Read(ref _messages), Interlocked.Read(ref _events), Line(EveLineOutcome.MalformedJson),
+                Line(EveLineOutcome.NotAnObject) + Line(EveLineOutcome.MissingEventType) + Line(EveLineOutcome.MissingTimestamp) + Line(EveLineOutcome.BadTimestamp),
                 Interlocked.Read(ref _oversized), Interlocked.Read(ref _nonText),
                 Offer(LiveOfferOutcome.Queued),
                 Offer(LiveOfferOutcome.DroppedQueueFull) + Offer(LiveOfferOutcome.DroppedAboveBaseline) + Offer(LiveOfferOutcome.DroppedLowNovelty),
@@ -297,12 +300,14 @@ public sealed class EveWebSocketStream : IAsyncDisposable
                 continue;
             }
 
-            var outcome = _parser.TryParse(trimmed, out var liveEvent);
-            Interlocked.Increment(ref _lines[(int)outcome]);
-            if (liveEvent is not null)
+            if (!_parser.TryParse(trimmed, out var liveEvent, out var failure))
             {
-                Interlocked.Increment(ref _offers[(int)_sink.Offer(liveEvent)]);
+                Interlocked.Increment(ref _badLines[(int)failure]);
+                continue;
             }
+
+            Interlocked.Increment(ref _events);
+            Interlocked.Increment(ref _offers[(int)_sink.Offer(liveEvent!)]);
         }
     }
 

@@ -41,7 +41,7 @@ public sealed class LiveEventMapperTests
         new EveEventMapper(new EveMapperOptions { SensorId = 7 }).Map(Encoding.UTF8.GetBytes(line), sensor);
         Assert.NotEmpty(sensor.Edges);
 
-        Assert.Equal(EveParseOutcome.Event, new EveLiveEventParser("ws:test", 256).TryParse(Encoding.UTF8.GetBytes(line), out var liveEvent));
+        Assert.True(new EveLiveEventParser("ws:test", 256).TryParse(Encoding.UTF8.GetBytes(line), out var liveEvent, out _));
         Assert.True(new LiveEventMapper(7).TryMap(liveEvent!, out var mapped, out var reason), reason.ToString());
         Assert.Equal(sensor.Edges, mapped!.Edges);
         Assert.Equal(mapped.Edges[0].SrcNode, mapped.Source.NodeId);
@@ -51,7 +51,7 @@ public sealed class LiveEventMapperTests
     [Fact]
     public void A_flow_carries_its_totals_on_the_close_edge()
     {
-        new EveLiveEventParser("ws:test", 256).TryParse(Encoding.UTF8.GetBytes(FlowLine), out var liveEvent);
+        new EveLiveEventParser("ws:test", 256).TryParse(Encoding.UTF8.GetBytes(FlowLine), out var liveEvent, out _);
         new LiveEventMapper(1).TryMap(liveEvent!, out var mapped, out _);
         Assert.Equal([EdgeKind.Open, EdgeKind.Close], mapped!.Edges.Select(e => e.Kind));
         var close = mapped.Edges[1];
@@ -78,15 +78,15 @@ public sealed class LiveEventMapperTests
     }
 
     [Theory]
-    [InlineData("flow", "src_ip", "", LiveUnmappableReason.MissingAddress)]
-    [InlineData("flow", "dest_ip", "not-an-ip", LiveUnmappableReason.BadAddress)]
-    [InlineData("flow", "dest_ip", "2001:db8::2", LiveUnmappableReason.AddressFamilyMismatch)]
-    [InlineData("http", "proto", "", LiveUnmappableReason.MissingProtocol)]
-    [InlineData("http", "proto", "SPX", LiveUnmappableReason.BadProtocol)]
-    [InlineData("http", "dest_port", "70000", LiveUnmappableReason.BadPort)]
-    [InlineData("flow", "flow.pkts_toserver", "-1", LiveUnmappableReason.BadCounter)]
-    [InlineData("flow", "flow.end", "yesterday", LiveUnmappableReason.BadFlowTime)]
-    public void Events_that_cannot_become_an_edge_name_their_reason(string type, string key, string value, LiveUnmappableReason expected)
+    [InlineData("flow", "src_ip", "", EveLineOutcome.MissingAddress)]
+    [InlineData("flow", "dest_ip", "not-an-ip", EveLineOutcome.BadAddress)]
+    [InlineData("flow", "dest_ip", "2001:db8::2", EveLineOutcome.AddressFamilyMismatch)]
+    [InlineData("http", "proto", "", EveLineOutcome.MissingProtocol)]
+    [InlineData("http", "proto", "SPX", EveLineOutcome.BadProtocol)]
+    [InlineData("http", "dest_port", "70000", EveLineOutcome.BadPort)]
+    [InlineData("flow", "flow.pkts_toserver", "-1", EveLineOutcome.BadCounter)]
+    [InlineData("flow", "flow.end", "yesterday", EveLineOutcome.BadTimestamp)]
+    public void Events_that_cannot_become_an_edge_name_their_reason(string type, string key, string value, EveLineOutcome expected)
     {
         var fields = new Dictionary<string, string>
         {
@@ -105,7 +105,7 @@ public sealed class LiveEventMapperTests
     public void The_parser_flattens_eve_fields_and_names_what_is_not_an_eve_event()
     {
         var parser = new EveLiveEventParser("ws:a", 256);
-        Assert.Equal(EveParseOutcome.Event, parser.TryParse(Encoding.UTF8.GetBytes(FlowLine), out var e));
+        Assert.True(parser.TryParse(Encoding.UTF8.GetBytes(FlowLine), out var e, out _));
         Assert.Equal("ws:a", e!.Source);
         Assert.Equal("1234567", e.EventId);
         Assert.Equal("flow", e.Type);
@@ -113,17 +113,25 @@ public sealed class LiveEventMapperTests
         Assert.Equal("12", e.Entity("flow.pkts_toserver"));
         Assert.Equal("1b", e.Entity("tcp.tcp_flags"));
 
-        Assert.Equal(EveParseOutcome.Event, parser.TryParse(
-            Encoding.UTF8.GetBytes("""{"event_type":"DNS","timestamp":"2024-01-15T10:30:00Z","dns":{"answers":[{"rdata":"1.1.1.1"},{"rdata":"2.2.2.2"}]}}"""), out var dns));
+        Assert.True(parser.TryParse(
+            Encoding.UTF8.GetBytes("""{"event_type":"DNS","timestamp":"2024-01-15T10:30:00Z","dns":{"answers":[{"rdata":"1.1.1.1"},{"rdata":"2.2.2.2"}]}}"""), out var dns, out _));
         Assert.Equal("dns", dns!.Type);
         Assert.Equal(["1.1.1.1", "2.2.2.2"], dns.Entities.Where(p => p.Key == "dns.answers.rdata").Select(p => p.Value));
 
-        Assert.Equal(EveParseOutcome.BadJson, parser.TryParse(Encoding.UTF8.GetBytes("{\"event_type\":"), out _));
-        Assert.Equal(EveParseOutcome.NotAnObject, parser.TryParse(Encoding.UTF8.GetBytes("[1,2]"), out _));
-        Assert.Equal(EveParseOutcome.MissingEventType, parser.TryParse(Encoding.UTF8.GetBytes("""{"timestamp":"2024-01-15T10:30:00Z"}"""), out _));
-        Assert.Equal(EveParseOutcome.BadTimestamp, parser.TryParse(Encoding.UTF8.GetBytes("""{"event_type":"flow","timestamp":"soon"}"""), out _));
+        EveLineOutcome Failure(string text)
+        {
+            Assert.False(parser.TryParse(Encoding.UTF8.GetBytes(text), out var none, out var failure));
+            Assert.Null(none);
+            return failure;
+        }
+
+        Assert.Equal(EveLineOutcome.MalformedJson, Failure("{\"event_type\":"));
+        Assert.Equal(EveLineOutcome.NotAnObject, Failure("[1,2]"));
+        Assert.Equal(EveLineOutcome.MissingEventType, Failure("""{"timestamp":"2024-01-15T10:30:00Z"}"""));
+        Assert.Equal(EveLineOutcome.MissingTimestamp, Failure("""{"event_type":"flow"}"""));
+        Assert.Equal(EveLineOutcome.BadTimestamp, Failure("""{"event_type":"flow","timestamp":"soon"}"""));
         var limited = new EveLiveEventParser("ws:a", 4);
-        limited.TryParse(Encoding.UTF8.GetBytes(FlowLine), out var cut);
+        limited.TryParse(Encoding.UTF8.GetBytes(FlowLine), out var cut, out _);
         Assert.Equal(4, cut!.Entities.Count);
     }
 }
