@@ -40,15 +40,16 @@ public sealed partial class LiveStreams(ILiveEventSink sink, LiveIngestOptions o
 
         name ??= NextName();
         if (!NamePattern().IsMatch(name)) throw new ArgumentException($"stream name '{name}' must match {NamePattern()}", nameof(name));
-        if (_streams.Count(s => s.Value is null || s.Value.Status().State is not (LiveStreamState.Stopped or LiveStreamState.Failed)) >= options.MaxStreams)
-        {
-            throw new InvalidOperationException($"{options.MaxStreams} streams are open (LiveIngest:MaxStreams); disconnect one first");
-        }
-
-        // Reserved before dialling, so two callers cannot both take the name.
+        // Reserved before dialling, so two callers cannot both take the name or both take the last free slot.
         if (!_streams.TryAdd(name, null))
         {
             throw new InvalidOperationException($"a stream named '{name}' exists; disconnect it first or choose another name");
+        }
+
+        if (_streams.Count(s => s.Value is null || s.Value.Status().State is not (LiveStreamState.Stopped or LiveStreamState.Failed)) > options.MaxStreams)
+        {
+            _streams.TryRemove(name, out _);
+            throw new InvalidOperationException($"{options.MaxStreams} streams are open (LiveIngest:MaxStreams); disconnect one first");
         }
 
         var stream = new EveWebSocketStream(name, url, credential, token, sink, options, time, loggers.CreateLogger<EveWebSocketStream>());

@@ -13,8 +13,9 @@ namespace NerfEngine.Tests.ControlNode.LiveIngest;
 /// <summary>connect_stream against a real Kestrel WebSocket server streaming eve JSON, a plain HTTP page and a closed port.</summary>
 public sealed class ConnectStreamTests
 {
-    private static Task<McpTestHost> StartHostAsync() => McpTestHost.StartAsync(s =>
+    private static Task<McpTestHost> StartHostAsync(int maxStreams = LiveIngestOptions.DefaultMaxStreams) => McpTestHost.StartAsync(s =>
     {
+        s["LiveIngest:MaxStreams"] = maxStreams.ToString(System.Globalization.CultureInfo.InvariantCulture);
         s["LiveIngest:StreamTokens:sensor-a"] = EveStreamServer.Token;
         s["LiveIngest:StreamTokens:stale"] = "not-the-token";
         s["LiveIngest:ReconnectMinBackoff"] = "00:00:00.050";
@@ -162,5 +163,22 @@ public sealed class ConnectStreamTests
         var metrics = host.Services.GetRequiredService<NerfMetrics>().RenderPrometheusText();
         Assert.Contains("nerf_live_stream_reconnects_total{stream=\"flaky\"} 1", metrics);
         Assert.Contains("nerf_live_stream_connected{stream=\"flaky\"} 1", metrics);
+    }
+
+    [Fact]
+    public async Task A_taken_name_or_a_stream_past_the_limit_is_a_conflict()
+    {
+        await using var server = await EveStreamServer.StartAsync((socket, _, ct) => EveStreamServer.HoldAsync(socket, ct));
+        await using var host = await StartHostAsync(maxStreams: 1);
+        using var http = new McpHttp(host.Url);
+        var first = await http.CallToolAsync("connect_stream", Connect(server.StreamUrl, name: "one"), McpTestHost.AdminToken);
+        Assert.True(first.Structured is not null, first.Body);
+
+        var sameName = await http.CallToolAsync("connect_stream", Connect(server.StreamUrl, name: "one"), McpTestHost.AdminToken);
+        Assert.Equal("CONFLICT", sameName.ToolError?["code"]?.GetValue<string>());
+        var second = await http.CallToolAsync("connect_stream", Connect(server.StreamUrl, name: "two"), McpTestHost.AdminToken);
+        Assert.Equal("CONFLICT", second.ToolError?["code"]?.GetValue<string>());
+        Assert.Contains("LiveIngest:MaxStreams", second.ToolError!["message"]!.GetValue<string>());
+        Assert.Equal(1, server.Connections);
     }
 }
