@@ -55,6 +55,7 @@ public static class McpServiceCollectionExtensions
         services.AddSingleton<IToolGroup, PcapIngestTools>();
         services.AddSingleton<IToolGroup, OrchestrationTools>();
         Copilot.CopilotToolServices.AddCopilotTools(services, configuration);
+        NerfEngine.Control.LiveIngest.LiveIngestServiceCollectionExtensions.AddLiveIngest(services, configuration);
         services.AddSingleton(_ => new PcapPathPolicy(mcp.PcapDirectory));
         services.TryAddSingleton<IPcapIngestor, EmbeddedPcapIngestor>();
         services.AddSingleton(sp => new IngestJobQueue(sp.GetRequiredService<IPcapIngestor>(), mcp.IngestQueueCapacity, mcp.IngestJobHistory,

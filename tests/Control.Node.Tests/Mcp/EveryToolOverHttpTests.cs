@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using NerfEngine.Control.Registry.Ingest;
 using NerfEngine.Control.Scenarios;
 using NerfEngine.Tests.ControlNode.Copilot;
+using NerfEngine.Tests.ControlNode.LiveIngest.Support;
 using NerfEngine.Tests.ControlNode.Mcp.Support;
 
 namespace NerfEngine.Tests.ControlNode.Mcp;
@@ -14,7 +15,16 @@ public sealed class EveryToolOverHttpTests
     public async Task Every_registered_tool_answers_over_http_with_output_that_matches_its_published_schema()
     {
         await using var ollama = await OllamaProtocolServer.StartAsync();
-        await using var host = await McpTestHost.StartAsync(s => s["Copilot:OllamaBaseUrl"] = ollama.BaseUrl.ToString(), withExecutor: true);
+        await using var eve = await EveStreamServer.StartAsync(async (socket, _, ct) =>
+        {
+            await EveStreamServer.SendAsync(socket, EveStreamServer.Flow(1), ct);
+            await EveStreamServer.HoldAsync(socket, ct);
+        });
+        await using var host = await McpTestHost.StartAsync(s =>
+        {
+            s["Copilot:OllamaBaseUrl"] = ollama.BaseUrl.ToString();
+            s["LiveIngest:StreamTokens:sensor-a"] = EveStreamServer.Token;
+        }, withExecutor: true);
         using var http = new McpHttp(host.Url);
         var edgeId = await host.SeedAsync();
         await Detections.FeedAsync(host.Engine, 0xfeed, McpTestHost.SeedTimeNs + 1_000_000_000);
@@ -142,6 +152,19 @@ public sealed class EveryToolOverHttpTests
         Assert.Equal(2, after["phase"]!.GetValue<int>());
         var audit = await host.AuditAsync();
         Assert.Contains(audit, r => r.Agent == "executor" && r.Tool == "reinforce_edge" && r.Transport == "in-process" && r.Committed);
+
+        // Live ingest: a stream feeds the queue; only ingest_live_event commits.
+        var connected = await Call("connect_stream", admin, new JsonObject { ["url"] = eve.StreamUrl.ToString(), ["credential"] = "sensor-a", ["name"] = "eve-1" });
+        Assert.Equal("eve-1", connected["stream"]!["name"]!.GetValue<string>());
+        for (var wait = 0; (await Call("list_streams", observer))["streams"]![0]!["queued"]!.GetValue<long>() < 1; wait++)
+        {
+            Assert.True(wait < 500, "the stream's event never reached the queue");
+            await Task.Delay(20);
+        }
+
+        Assert.Equal(1, (await Call("get_live_ingest_status", observer))["queue"]!["depth"]!.GetValue<int>());
+        Assert.Equal(2, (await Call("ingest_live_event", op, new JsonObject { ["max_events"] = 10 }))["edges_committed"]!.GetValue<int>());
+        Assert.Equal("stopped", (await Call("disconnect_stream", admin, new JsonObject { ["name"] = "eve-1" }))["stream"]!["state"]!.GetValue<string>());
 
         var missing = host.Registry.Descriptors.Select(d => d.Name).Where(n => !called.Contains(n)).ToList();
         Assert.True(missing.Count == 0, $"tools never called over HTTP: {string.Join(", ", missing)}");
