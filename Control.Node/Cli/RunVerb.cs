@@ -11,6 +11,7 @@ using NerfEngine.Control.Autonomy.Status;
 using NerfEngine.Control.Autopilot;
 using NerfEngine.Control.Embedded;
 using NerfEngine.Control.Engine;
+using NerfEngine.Control.Ingress.EveStreamer;
 using NerfEngine.Control.Mcp;
 using NerfEngine.Sensor.Capture.Files;
 using NerfEngine.Shared.Fabric.Actors;
@@ -35,8 +36,13 @@ public static class RunVerb
     public static Command Create() => NodeRunCommand.Create(
         "control",
         "Run the embedded control node (no servers needed): management HTTP on port 8558, graph engine, detectors, autopilot.",
-        configure: (builder, _) => builder.Services.AddEmbeddedEngine(builder.Configuration).AddEmbeddedControlPlane(builder.Configuration),
-        mapRoutes: app => app.MapNerfMcp(),
+        configure: (builder, _) => builder.Services.AddEmbeddedEngine(builder.Configuration).AddEmbeddedControlPlane(builder.Configuration)
+            .AddEveStreamerIngress(builder.Configuration),
+        mapRoutes: app =>
+        {
+            app.MapNerfMcp();
+            app.UseEveStreamerIngress();
+        },
         work: RunAsync,
         extraOptions: [Pcap, Speed, Serve]);
 

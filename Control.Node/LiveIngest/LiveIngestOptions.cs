@@ -124,6 +124,12 @@ public sealed class LiveIngestOptions
 
     /// <summary>Use a registered <see cref="ILiveEventScorer"/> when there is one (false: the gate is off even then).</summary>
     public bool ScoreGateEnabled { get; set; } = true;
+
+    /// <summary>
+    /// Register the run_tak_ml flow model (<see cref="FlowModelLiveEventScorer"/>) as the scorer. Off by default: the
+    /// model is optional (SPEC §8), and each scored event costs one model call.
+    /// </summary>
+    public bool ScoreWithFlowModel { get; set; }
     public double MinScore { get; set; } = DefaultMinScore;
 
     /// <summary>

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using NerfEngine.Control.Copilot.FlowScoring;
 using NerfEngine.Control.Engine;
 using NerfEngine.Control.LiveIngest.Streams;
 using NerfEngine.Control.Registry;
@@ -28,6 +29,12 @@ public static class LiveIngestServiceCollectionExtensions
         services.AddSingleton(options);
         services.AddSingleton(sp => new LiveIngestQueue(options, sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<ILiveEventSink>(sp => sp.GetRequiredService<LiveIngestQueue>());
+        if (options.ScoreWithFlowModel)
+        {
+            services.TryAddSingleton<ILiveEventScorer>(sp => new FlowModelLiveEventScorer(sp.GetRequiredService<IFlowScorer>(),
+                sp.GetRequiredService<FlowFeatureReader>(), sp.GetRequiredService<GraphEngine>(), options));
+        }
+
         services.AddSingleton(sp => new LiveEventCommitter(sp.GetRequiredService<LiveIngestQueue>(), sp.GetRequiredService<GraphEngine>(),
             sp.GetService<ILiveEventScorer>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new LiveStreams(sp.GetRequiredService<ILiveEventSink>(), options, sp.GetRequiredService<TimeProvider>(),

@@ -32,7 +32,7 @@ public sealed class EventStreamerService
 
     private readonly EveStreamerOptions _options;
     private readonly ShipperTokens _tokens;
-    private readonly EveEventMapper _mapper;
+    private readonly ShipperEventMapper _mapper;
     private readonly ILiveEventSink _sink;
     private readonly EveStreamerMetrics _metrics;
     private readonly TimeProvider _time;
@@ -47,7 +47,7 @@ public sealed class EventStreamerService
         _metrics = metrics ?? throw new ArgumentNullException(nameof(metrics));
         _time = time ?? throw new ArgumentNullException(nameof(time));
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
-        _mapper = new EveEventMapper(options, time);
+        _mapper = new ShipperEventMapper(options, time);
     }
 
     /// <summary>Serves one HTTP/2 request that arrived on the ingress listener.</summary>

@@ -9,7 +9,7 @@ namespace NerfEngine.Control.Ingress.EveStreamer;
 /// case, epoch milliseconds → UTC time, entities as key/value pairs in the sender's order. Anything it cannot accept
 /// comes back as a reason, never as an exception.
 /// </summary>
-public sealed class EveEventMapper
+public sealed class ShipperEventMapper
 {
     /// <summary>Largest epoch millisecond a <see cref="DateTimeOffset"/> holds (9999-12-31T23:59:59.999Z).</summary>
     private static readonly long MaxUnixMilliseconds = DateTimeOffset.MaxValue.ToUnixTimeMilliseconds();
@@ -17,7 +17,7 @@ public sealed class EveEventMapper
     private readonly EveStreamerOptions _options;
     private readonly TimeProvider _time;
 
-    public EveEventMapper(EveStreamerOptions options, TimeProvider time)
+    public ShipperEventMapper(EveStreamerOptions options, TimeProvider time)
     {
         _options = options ?? throw new ArgumentNullException(nameof(options));
         _time = time ?? throw new ArgumentNullException(nameof(time));
