@@ -84,6 +84,23 @@ public sealed class AnalystFeedTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task In_phase_two_coordinated_cards_in_a_row_change_the_decay_once_and_count_the_repeats_as_suppressed()
+    {
+        var invoker = new CountingToolInvoker();
+        var (feed, _) = Start(AutonomyPhase.LimitedMutation, invoker);
+
+        _cards.OnCard(Card(AlertPatterns.BotnetCoordination, 0.95, sync: 0.97));
+        _cards.OnCard(Card(AlertPatterns.RotatingBotnet, 0.99, sync: 0.98));
+        _cards.OnCard(Card(AlertPatterns.BotnetCoordination, 0.95, sync: 0.97));
+        var counts = await feed.DrainAsync().WaitAsync(Guard);
+
+        Assert.Equal((3L, 1L, 2L, 0L), (counts.Alerts, counts.Proposals, counts.SuppressedRepeats, counts.Abstained));
+        Assert.Equal((1L, 1L, 0L), (counts.Executed, counts.Committed, counts.Rejected));
+        Assert.Equal([MutationToolNames.SetDecayLambda], invoker.Tools);
+        Assert.Contains("2 suppressed repeats", counts.Describe());
+    }
+
+    [Fact]
     public async Task An_unsynchronised_crowd_card_is_judged_by_its_uncapped_node_count_not_the_capped_ids()
     {
         var (feed, _) = Start(AutonomyPhase.Shadow, new CountingToolInvoker());
