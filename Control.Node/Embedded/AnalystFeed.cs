@@ -86,12 +86,15 @@ public sealed class AnalystFeed : IDisposable
         return _tally.Snapshot();
     }
 
-    /// <summary>The analyst's view of a card: what the rules read. Cards carry no edge ids, so reinforcement rules abstain.</summary>
+    /// <summary>
+    /// The analyst's view of a card: what the rules read. Only lateral-movement cards name edges (see
+    /// <see cref="EventCard.EdgeIds"/>), so coordination cards still go to the analyst's no-edge rules.
+    /// </summary>
     public static AlertSignal ToAlert(EventCard card)
     {
         ArgumentNullException.ThrowIfNull(card);
         return new AlertSignal(card.Pattern, card.Confidence, card.NodeIds, card.TemporalSync, card.SourceEntropyBits,
-            EdgeIds: null, AlertId: card.Id, NodeCount: card.NodeCount);
+            EdgeIds: card.EdgeIds.IsDefaultOrEmpty ? null : card.EdgeIds, AlertId: card.Id, NodeCount: card.NodeCount);
     }
 
     public void Dispose() => _subscription.Dispose();
