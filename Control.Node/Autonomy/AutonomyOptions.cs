@@ -190,6 +190,14 @@ public sealed record AutonomyOptions
     /// <summary>At most this many proposals per alert (one per edge for reinforcement). Default 3.</summary>
     public int AnalystMaxProposalsPerAlert { get; init; } = 3;
 
+    /// <summary>
+    /// The analyst holds back a proposal identical (tool and arguments) to one it made less than this long ago: it is
+    /// still pending or was just decided, and sending it again only spends budget, trips the tool's rate limit and
+    /// lowers the executor's trust. Default 60 s, the oscillation window; zero turns it off. A set_decay_lambda to the
+    /// rate already in effect is held back regardless.
+    /// </summary>
+    public TimeSpan AnalystRepeatCooldown { get; init; } = TimeSpan.FromSeconds(60);
+
     /// <summary>How live event cards reach the analyst (section <c>Autonomy:AnalystFeed</c>).</summary>
     public AnalystFeedOptions AnalystFeed { get; init; } = new();
 
@@ -237,6 +245,7 @@ public sealed record AutonomyOptions
         ArgumentOutOfRangeException.ThrowIfNegative(SnapshotEvery, nameof(SnapshotEvery));
         ArgumentOutOfRangeException.ThrowIfLessThan(DriftToolWindow, 1, nameof(DriftToolWindow));
         ArgumentOutOfRangeException.ThrowIfLessThan(AnalystMaxProposalsPerAlert, 1, nameof(AnalystMaxProposalsPerAlert));
+        ArgumentOutOfRangeException.ThrowIfLessThan(AnalystRepeatCooldown, TimeSpan.Zero, nameof(AnalystRepeatCooldown));
         Positive(OscillationWindow, nameof(OscillationWindow));
         Positive(BudgetWindow, nameof(BudgetWindow));
         Positive(RollbackAfterUnstable, nameof(RollbackAfterUnstable));

@@ -27,6 +27,12 @@ public sealed record AutopilotOptions
     /// <summary>Emitted cards kept for status queries.</summary>
     public int RecentCardCapacity { get; init; } = 128;
 
+    /// <summary>
+    /// Most edge ids a lateral-movement card names (the subject's edges to the hosts it reached, heaviest first), so
+    /// the analyst can propose keeping them as evidence. Default 16; zero names none.
+    /// </summary>
+    public int CardEdgeIds { get; init; } = 16;
+
     /// <summary>Every problem, one "field: reason" line each; empty when valid.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -40,6 +46,11 @@ public sealed record AutopilotOptions
         if (DedupBucket <= TimeSpan.Zero)
         {
             errors.Add($"{nameof(DedupBucket)}: {DedupBucket} must be > 0.");
+        }
+
+        if (CardEdgeIds < 0)
+        {
+            errors.Add($"{nameof(CardEdgeIds)}: {CardEdgeIds} must be ≥ 0.");
         }
 
         foreach ((string name, int value) in new[]

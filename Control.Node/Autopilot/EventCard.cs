@@ -43,6 +43,12 @@ public sealed record EventCard
     /// <summary>Involved node ids (subject first, capped as in the detection).</summary>
     public required ImmutableArray<ulong> NodeIds { get; init; }
 
+    /// <summary>
+    /// Ids of the graph edges behind the finding, heaviest first and capped (<see cref="AutopilotOptions.CardEdgeIds"/>):
+    /// for lateral movement the subject's edges to the hosts it reached; empty for other verdicts.
+    /// </summary>
+    public ImmutableArray<string> EdgeIds { get; init; } = [];
+
     /// <summary>Window start, Unix ns (event time).</summary>
     public required long WindowStartNs { get; init; }
 

@@ -73,6 +73,17 @@ public static class EventCardRenderer
         }
 
         json.WriteEndArray();
+        if (!card.EdgeIds.IsDefaultOrEmpty)
+        {
+            json.WriteStartArray("edge_ids");
+            foreach (string id in card.EdgeIds)
+            {
+                json.WriteStringValue(id);
+            }
+
+            json.WriteEndArray();
+        }
+
         json.WriteStartObject("window");
         json.WriteString("start", Iso(card.WindowStartNs));
         json.WriteString("end", Iso(card.WindowEndNs));

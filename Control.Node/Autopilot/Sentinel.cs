@@ -23,6 +23,8 @@ public sealed class Sentinel : IDetectionSink
     private readonly IEventCardSink? _cards;
     private readonly IInvestigator? _investigator;
     private readonly NodeDirectory? _directory;
+    private readonly Hypergraph? _graph;
+    private readonly int _cardEdgeIds;
     private readonly Queue<EventCard> _recentCards = new();
     private readonly int _recentCardCapacity;
     private readonly Lock _recentLock = new();
@@ -32,8 +34,11 @@ public sealed class Sentinel : IDetectionSink
     /// <param name="cards">Receives emitted cards.</param>
     /// <param name="investigator">Tier-3 hook; null until the copilot exists.</param>
     /// <param name="directory">Resolves subject addresses for cards.</param>
+    /// <param name="graph">The graph the detections are about (same thread); lateral-movement cards name its edges. Null names none.</param>
     /// <exception cref="ArgumentException">The options are invalid (every problem listed).</exception>
-    public Sentinel(AutopilotOptions? options = null, IEventCardSink? cards = null, IInvestigator? investigator = null, NodeDirectory? directory = null)
+    public Sentinel(
+        AutopilotOptions? options = null, IEventCardSink? cards = null, IInvestigator? investigator = null, NodeDirectory? directory = null,
+        Hypergraph? graph = null)
     {
         options ??= new AutopilotOptions();
         IReadOnlyList<string> errors = options.Validate();
@@ -51,6 +56,8 @@ public sealed class Sentinel : IDetectionSink
         _cards = cards;
         _investigator = investigator;
         _directory = directory;
+        _graph = graph;
+        _cardEdgeIds = options.CardEdgeIds;
     }
 
     /// <summary>Per-detector scoring.</summary>
@@ -133,7 +140,7 @@ public sealed class Sentinel : IDetectionSink
         string status = scored.Tier != AlertTier.Autonomous ? "not escalated"
             : _investigator is null ? NoInvestigator
             : "investigator notified";
-        EventCard card = FormatCard(scored, status);
+        EventCard card = WithEdges(FormatCard(scored, status), scored.Detection);
         if (scored.Tier == AlertTier.Autonomous && _investigator is not null)
         {
             try
@@ -159,6 +166,21 @@ public sealed class Sentinel : IDetectionSink
 
         _cards?.OnCard(card);
         return card;
+    }
+
+    /// <summary>
+    /// A lateral-movement card names the subject's edges to the internal hosts it reached, read from the graph as the
+    /// card fires, so reinforcement can keep that evidence from decaying. Other verdicts name none.
+    /// </summary>
+    private EventCard WithEdges(EventCard card, Detection detection)
+    {
+        if (_graph is null || _cardEdgeIds == 0 || detection.Verdict != DetectionVerdict.Lateral || detection.NodeIds.Length < 2)
+        {
+            return card;
+        }
+
+        var reached = detection.NodeIds.Skip(1).ToHashSet();
+        return card with { EdgeIds = [.. _graph.EdgeIdsFrom(detection.SubjectNode, reached, _cardEdgeIds)] };
     }
 }
 

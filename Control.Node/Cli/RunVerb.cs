@@ -124,6 +124,7 @@ public static class RunVerb
         if (autonomy is { Counts: var a, Status: var status })
         {
             table.AddRow("analyst: cards / proposals / abstained", $"{a.Alerts:N0} / {a.Proposals:N0} / {a.Abstained:N0}");
+            table.AddRow("analyst: suppressed repeats", a.SuppressedRepeats.ToString("N0"));
             table.AddRow("executor: executed / shadow / rejected", $"{a.Executed:N0} / {a.Shadowed:N0} / {a.Rejected:N0}");
             if (a.Executed > 0) table.AddRow("executed and committed", a.Committed.ToString("N0"));
             foreach (var (gate, count) in a.RejectedByGate) table.AddRow($"rejected by gate {Markup.Escape(gate)}", count.ToString("N0"));

@@ -3,6 +3,7 @@ using NerfEngine.Control.Autonomy;
 using NerfEngine.Control.Autonomy.Analysis;
 using NerfEngine.Control.Autonomy.Execution;
 using NerfEngine.Control.Autopilot;
+using NerfEngine.Control.Engine;
 using NerfEngine.Shared.Fabric.Actors;
 using NerfEngine.Shared.Fabric.Metrics;
 
@@ -15,7 +16,8 @@ namespace NerfEngine.Control.Embedded;
 /// executor's proposal intake; the decisions come back to this feed's tally, not to the analyst.
 /// </summary>
 /// <remarks>
-/// The card listener runs on the engine's thread, so it only maps the card and enqueues: no waiting, no journal.
+/// The card listener runs on the engine's thread, so it only maps the card (plus the graph's current decay rate, read
+/// right there, so the analyst can see a decay change already in effect) and enqueues: no waiting, no journal.
 /// Past <see cref="AnalystFeedOptions.MaxInFlight"/> undecided items new cards are counted as dropped.
 /// </remarks>
 public sealed class AnalystFeed : IDisposable
@@ -24,10 +26,12 @@ public sealed class AnalystFeed : IDisposable
     private readonly IActorRef<AnalystVerdict> _verdicts;
     private readonly AnalystFeedTally _tally;
     private readonly IDisposable _subscription;
+    private readonly EngineCore? _engine;
 
+    /// <param name="engine">The engine whose cards these are (its graph's decay rate goes with each alert); null when there is none.</param>
     public AnalystFeed(
         AutonomyOptions options, ActorSystem system, IActorRef<ExecutorCommand> executor, EventCardFeed cards, TimeProvider time,
-        NerfMetrics metrics, ILogger<AnalystFeed> logger)
+        NerfMetrics metrics, ILogger<AnalystFeed> logger, EngineCore? engine = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(system);
@@ -36,8 +40,16 @@ public sealed class AnalystFeed : IDisposable
         ArgumentNullException.ThrowIfNull(logger);
         Options = options.AnalystFeed;
         _tally = new AnalystFeedTally(Options.MaxInFlight);
+        _engine = engine;
         var tally = _tally;
-        _verdicts = system.Spawn(Listener<AnalystVerdict>.Props(tally.OnVerdict), "analyst-feed-verdicts");
+        _verdicts = system.Spawn(Listener<AnalystVerdict>.Props(verdict =>
+        {
+            tally.OnVerdict(verdict);
+            foreach (var reason in verdict.SuppressedRepeats ?? [])
+            {
+                logger.LogInformation("autonomy: analyst held back a repeat: {Reason}", reason);
+            }
+        }), "analyst-feed-verdicts");
         var decisions = system.Spawn(Listener<Decision>.Props(decision =>
         {
             tally.OnDecision(decision);
@@ -74,12 +86,15 @@ public sealed class AnalystFeed : IDisposable
         return _tally.Snapshot();
     }
 
-    /// <summary>The analyst's view of a card: what the rules read. Cards carry no edge ids, so reinforcement rules abstain.</summary>
+    /// <summary>
+    /// The analyst's view of a card: what the rules read. Only lateral-movement cards name edges (see
+    /// <see cref="EventCard.EdgeIds"/>), so coordination cards still go to the analyst's no-edge rules.
+    /// </summary>
     public static AlertSignal ToAlert(EventCard card)
     {
         ArgumentNullException.ThrowIfNull(card);
         return new AlertSignal(card.Pattern, card.Confidence, card.NodeIds, card.TemporalSync, card.SourceEntropyBits,
-            EdgeIds: null, AlertId: card.Id, NodeCount: card.NodeCount);
+            EdgeIds: card.EdgeIds.IsDefaultOrEmpty ? null : card.EdgeIds, AlertId: card.Id, NodeCount: card.NodeCount);
     }
 
     public void Dispose() => _subscription.Dispose();
@@ -88,7 +103,13 @@ public sealed class AnalystFeed : IDisposable
     {
         if (_tally.TryAdmit())
         {
-            _analyst.Tell(new AnalyseAlert(ToAlert(card), _verdicts));
+            var alert = ToAlert(card);
+            if (_engine is not null)
+            {
+                alert = alert with { DecayLambdaPerSecond = _engine.Graph.DecayLambdaPerSecond }; // engine thread: safe to read
+            }
+
+            _analyst.Tell(new AnalyseAlert(alert, _verdicts));
         }
     }
 
@@ -108,6 +129,8 @@ public sealed class AnalystFeed : IDisposable
         metrics.Register("nerf_autonomy_feed_dropped_total", MetricKind.Counter, "Event cards refused: too many undecided.", () => Counts.Dropped);
         metrics.Register("nerf_autonomy_feed_abstentions_total", MetricKind.Counter, "Alerts the analyst proposed nothing for.", () => Counts.Abstained);
         metrics.Register("nerf_autonomy_feed_proposals_total", MetricKind.Counter, "Analyst proposals sent to the executor.", () => Counts.Proposals);
+        metrics.Register("nerf_autonomy_feed_suppressed_repeats_total", MetricKind.Counter,
+            "Analyst proposals held back: a repeat inside Autonomy:AnalystRepeatCooldown, or already in effect.", () => Counts.SuppressedRepeats);
         metrics.Register("nerf_autonomy_feed_decisions_total", MetricKind.Counter, "Executor decisions on analyst proposals, by outcome.", () =>
         {
             var c = Counts;

@@ -24,7 +24,7 @@ public sealed class EngineCore
         Directory = new NodeDirectory(options.NodeDirectory);
         Graph = new Hypergraph(options.Graph, Directory);
         Thresholds = new ThresholdSet(options.Detection);
-        Sentinel = new Sentinel(options.Autopilot, cards, investigator, Directory);
+        Sentinel = new Sentinel(options.Autopilot, cards, investigator, Directory, Graph);
         Detection = new DetectionPipeline(Thresholds, Sentinel, Directory, Graph);
         _duplicateWindow = options.DuplicateWindow;
     }

@@ -19,6 +19,13 @@ namespace NerfEngine.Control.Registry;
 /// schema, and writes one audit record whatever happened. Nothing that fails a check reaches the engine;
 /// no output that fails its schema leaves.
 /// </summary>
+/// <remarks>
+/// Admitted mutations are write-ahead: an <see cref="AuditOutcomes.Admitted"/> record (the budget unit it spent) is in
+/// the journal before the handler runs, and the outcome record is in the journal before the reply, so a kill at any
+/// point can neither refill a budget (<see cref="RestoreBudgetsAsync"/> reads those records) nor leave an acknowledged
+/// mutation without evidence. If the journal refuses the admission record, nothing runs. Every other record (reads,
+/// refusals) is group-committed behind the reply; see <see cref="AuditTrail"/> for that loss window.
+/// </remarks>
 public sealed class ToolRegistry
 {
     private readonly FrozenDictionary<string, Entry> _tools;
@@ -206,9 +213,19 @@ public sealed class ToolRegistry
 
             if (call.DryRun)
             {
+                // A dry run's single record is its admission (for a mutating tool, durable before the reply).
                 var effect = prepared.EstimateEffect();
-                await audit.WriteAsync(descriptor.Mutates, AuditOutcomes.DryRun, null, null, ToolSummary.Bound("would: " + effect, _options.AuditMaxSummaryChars), admitted: true, committed: false).ConfigureAwait(false);
+                if (!await audit.WriteAsync(descriptor.Mutates, AuditOutcomes.DryRun, null, null, ToolSummary.Bound("would: " + effect, _options.AuditMaxSummaryChars), admitted: true, committed: false).ConfigureAwait(false))
+                {
+                    return audit.Unjournaled(entry);
+                }
+
                 return new ToolCallResult(call.CallId, toolName, ToolCallStatus.Succeeded, null, null, Committed: false, effect);
+            }
+
+            if (descriptor.Mutates && !await audit.WriteAheadAsync().ConfigureAwait(false))
+            {
+                return audit.Unjournaled(entry);
             }
 
             return await ExecuteAsync(entry, prepared, audit, cancellationToken).ConfigureAwait(false);
@@ -277,12 +294,19 @@ public sealed class ToolRegistry
 
     private sealed record Entry(ToolDefinition Definition, ToolDescriptor Descriptor, ToolMetrics Metrics);
 
-    /// <summary>The audit record of one call, written exactly once on whichever path the call ends.</summary>
+    /// <summary>
+    /// The audit record of one call, written exactly once on whichever path the call ends — plus, for an admitted
+    /// mutation, its write-ahead admission record under the same call id.
+    /// </summary>
     private sealed class Pending(ToolRegistry registry, ToolCall call, string tool, string args, string transport, long started)
     {
         public ToolCall Call => call;
 
-        public ValueTask WriteAsync(bool mutates, string outcome, string? code, string? message, string? summary, bool admitted, bool committed)
+        /// <summary>
+        /// Writes the call's outcome record: durably (awaited until appended) when it is an admitted mutation's, so the
+        /// reply never overtakes it; otherwise enqueued for group commit. False only when a durable append failed.
+        /// </summary>
+        public ValueTask<bool> WriteAsync(bool mutates, string outcome, string? code, string? message, string? summary, bool admitted, bool committed)
         {
             var o = registry._options;
             var record = new AuditRecord(
@@ -290,7 +314,35 @@ public sealed class ToolRegistry
                 ToolSummary.Bound(args, o.AuditMaxParamsChars), outcome, code,
                 message is null ? null : ToolSummary.Bound(message, o.AuditMaxSummaryChars), summary, admitted, committed,
                 Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-            return registry._audit.RecordAsync(record);
+            if (mutates && admitted)
+            {
+                return registry._audit.RecordDurablyAsync(record);
+            }
+
+            var enqueued = registry._audit.RecordAsync(record);
+            return enqueued.IsCompletedSuccessfully ? new ValueTask<bool>(true) : AwaitEnqueuedAsync(enqueued);
+        }
+
+        /// <summary>The admitted mutation's write-ahead record; true once it is in the journal.</summary>
+        public ValueTask<bool> WriteAheadAsync() =>
+            WriteAsync(mutates: true, AuditOutcomes.Admitted, null, null, null, admitted: true, committed: false);
+
+        /// <summary>The reply when the journal did not take an admitted mutation's write-ahead record: nothing ran.</summary>
+        public ToolCallResult Unjournaled(Entry entry)
+        {
+            entry.Metrics.Errored();
+            registry._logger.LogError("Tool {Tool} (call {CallId}) was admitted but its audit record could not be written ahead; it was not executed", entry.Descriptor.Name, call.CallId);
+            return new ToolCallResult(call.CallId, entry.Descriptor.Name, ToolCallStatus.ToolError, null, new ToolError(
+                ToolErrorCodes.Unavailable,
+                $"{entry.Descriptor.Name} was not executed: the audit journal did not accept the record of this mutation (call id {call.CallId}), " +
+                "and a mutation never runs without one. Retry once the journal is available.",
+                Retryable: true), Committed: false);
+        }
+
+        private static async ValueTask<bool> AwaitEnqueuedAsync(ValueTask enqueued)
+        {
+            await enqueued.ConfigureAwait(false);
+            return true;
         }
 
         public async ValueTask<ToolCallResult> RefuseAsync(Entry entry, ToolError error)

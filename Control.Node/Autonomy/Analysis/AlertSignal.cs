@@ -12,6 +12,7 @@ namespace NerfEngine.Control.Autonomy.Analysis;
 /// <param name="EdgeIds">Ids of the involved edges, when the card carries them (needed to reinforce).</param>
 /// <param name="AlertId">The card's id, quoted in justifications.</param>
 /// <param name="NodeCount">Nodes involved before the card capped <paramref name="NodeIds"/>; null means <paramref name="NodeIds"/> is complete.</param>
+/// <param name="DecayLambdaPerSecond">The graph's decay rate when the alert fired, when the host knows it (a set_decay_lambda to it is already in effect).</param>
 public sealed record AlertSignal(
     string Pattern,
     double Confidence,
@@ -20,7 +21,8 @@ public sealed record AlertSignal(
     double? SourceEntropyBits = null,
     IReadOnlyList<string>? EdgeIds = null,
     string? AlertId = null,
-    int? NodeCount = null)
+    int? NodeCount = null,
+    double? DecayLambdaPerSecond = null)
 {
     /// <summary>How many nodes the alert involves: the uncapped count when known.</summary>
     public int InvolvedNodes => NodeCount ?? NodeIds.Count;
@@ -48,11 +50,19 @@ public static class AlertPatterns
     public const string RotatingBotnet = "rotating_botnet";
 }
 
-/// <summary>What the analyst made of one alert: proposals, or an abstention with its reason.</summary>
-/// <param name="Proposals">Proposals for the executor (empty when abstaining).</param>
-/// <param name="AbstentionReason">Why it proposed nothing; null when it proposed.</param>
-public sealed record AnalystVerdict(IReadOnlyList<Proposal> Proposals, string? AbstentionReason)
+/// <summary>
+/// What the analyst made of one alert: proposals, or an abstention with its reason. Proposals a rule made but the
+/// analyst held back as repeats (<see cref="ProposalCooldown"/>) are not sent and not abstentions: the analyst did have
+/// an opinion, it had already voiced it.
+/// </summary>
+/// <param name="Proposals">Proposals for the executor (empty when abstaining or when every one was a repeat).</param>
+/// <param name="AbstentionReason">Why it proposed nothing; null when a rule fitted.</param>
+/// <param name="SuppressedRepeats">Why each held-back proposal was held back; null means none was.</param>
+public sealed record AnalystVerdict(IReadOnlyList<Proposal> Proposals, string? AbstentionReason, IReadOnlyList<string>? SuppressedRepeats = null)
 {
     /// <summary>True when the analyst declined to propose.</summary>
     public bool IsAbstention => AbstentionReason is not null;
+
+    /// <summary>How many proposals were held back as repeats.</summary>
+    public int SuppressedCount => SuppressedRepeats?.Count ?? 0;
 }

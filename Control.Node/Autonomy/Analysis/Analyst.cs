@@ -20,15 +20,22 @@ namespace NerfEngine.Control.Autonomy.Analysis;
 /// <item>lateral: reinforce the involved edges (keep the evidence); without edge ids abstain;</item>
 /// <item>aggregator and unknown patterns: abstain (nothing safe to change).</item>
 /// </list>
-/// Not thread-safe: owned by one actor.
+/// A proposal a rule makes again within <see cref="AutonomyOptions.AnalystRepeatCooldown"/> (same tool and arguments),
+/// or one already in effect, is held back and counted (<see cref="SuppressedRepeats"/>), not sent: see
+/// <see cref="ProposalCooldown"/>. Not thread-safe: owned by one actor.
 /// </remarks>
 public sealed class Analyst(AutonomyOptions options, TimeProvider time)
 {
+    private readonly ProposalCooldown _cooldown = new(options.AnalystRepeatCooldown);
+
     /// <summary>Alerts analysed so far.</summary>
     public long Analysed { get; private set; }
 
     /// <summary>Alerts abstained on so far.</summary>
     public long Abstained { get; private set; }
+
+    /// <summary>Proposals held back so far as repeats of recent ones or already in effect.</summary>
+    public long SuppressedRepeats { get; private set; }
 
     /// <summary>Counts for the drift monitor.</summary>
     public AnalystActivity Activity => new(Analysed, Abstained);
@@ -42,9 +49,39 @@ public sealed class Analyst(AutonomyOptions options, TimeProvider time)
         if (verdict.IsAbstention)
         {
             Abstained++;
+            return verdict;
         }
 
-        return verdict;
+        return HoldBackRepeats(verdict, alert);
+    }
+
+    private AnalystVerdict HoldBackRepeats(AnalystVerdict verdict, AlertSignal alert)
+    {
+        var now = time.GetUtcNow();
+        List<Proposal>? kept = null;
+        List<string>? suppressed = null;
+        for (var i = 0; i < verdict.Proposals.Count; i++)
+        {
+            var proposal = verdict.Proposals[i];
+            if (_cooldown.Check(proposal, alert, now) is { } reason)
+            {
+                // First suppression: copy what went through so far; later ones only append.
+                kept ??= verdict.Proposals.Take(i).ToList();
+                (suppressed ??= []).Add(reason);
+            }
+            else
+            {
+                kept?.Add(proposal);
+            }
+        }
+
+        if (suppressed is null)
+        {
+            return verdict;
+        }
+
+        SuppressedRepeats += suppressed.Count;
+        return new AnalystVerdict(kept!, null, suppressed);
     }
 
     private AnalystVerdict Rules(AlertSignal alert)

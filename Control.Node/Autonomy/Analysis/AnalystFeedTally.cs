@@ -9,6 +9,7 @@ namespace NerfEngine.Control.Autonomy.Analysis;
 /// <param name="Analysed">Verdicts received.</param>
 /// <param name="Abstained">Verdicts that proposed nothing.</param>
 /// <param name="Proposals">Proposals the verdicts carried.</param>
+/// <param name="SuppressedRepeats">Proposals the analyst held back as repeats of recent ones or already in effect (never sent).</param>
 /// <param name="Decided">Decisions received.</param>
 /// <param name="Executed">Decided "executed" (phase ≥ 2): the tool was called.</param>
 /// <param name="Committed">Executed and the tool succeeded.</param>
@@ -16,7 +17,7 @@ namespace NerfEngine.Control.Autonomy.Analysis;
 /// <param name="Demoted">Decided "demoted": trust collapsed, the executor fell back to observe-only.</param>
 /// <param name="RejectedByGate">Rejections per gate name (<see cref="GateNames"/>).</param>
 public sealed record AnalystFeedCounts(
-    long Alerts, long Dropped, long Analysed, long Abstained, long Proposals, long Decided,
+    long Alerts, long Dropped, long Analysed, long Abstained, long Proposals, long SuppressedRepeats, long Decided,
     long Executed, long Committed, long Shadowed, long Demoted, ImmutableSortedDictionary<string, long> RejectedByGate)
 {
     /// <summary>Rejections over all gates.</summary>
@@ -25,12 +26,16 @@ public sealed record AnalystFeedCounts(
     /// <summary>True when every alert handed over has a verdict and every proposal a decision.</summary>
     public bool IsIdle => Analysed == Alerts && Decided == Proposals;
 
-    /// <summary>One line for people, e.g. "autonomy: 7 alerts → 6 proposals (1 abstained), 0 executed, 3 shadow, 3 rejected (budget 3)".</summary>
+    /// <summary>
+    /// One line for people, e.g. "autonomy: 7 alerts → 4 proposals (1 abstained, 2 suppressed repeats), 0 executed,
+    /// 3 shadow, 1 rejected (budget 1)".
+    /// </summary>
     public string Describe()
     {
         var gates = RejectedByGate.Count == 0 ? "" : " (" + string.Join(", ", RejectedByGate.Select(g => $"{g.Key} {g.Value}")) + ")";
+        var repeats = SuppressedRepeats == 0 ? "" : string.Create(CultureInfo.InvariantCulture, $", {SuppressedRepeats} suppressed repeats");
         var text = string.Create(CultureInfo.InvariantCulture,
-            $"autonomy: {Alerts} alerts → {Proposals} proposals ({Abstained} abstained), {Executed} executed ({Committed} committed), {Shadowed} shadow, {Rejected} rejected{gates}");
+            $"autonomy: {Alerts} alerts → {Proposals} proposals ({Abstained} abstained{repeats}), {Executed} executed ({Committed} committed), {Shadowed} shadow, {Rejected} rejected{gates}");
         if (Demoted > 0) text += string.Create(CultureInfo.InvariantCulture, $", {Demoted} demoted");
         if (Dropped > 0) text += string.Create(CultureInfo.InvariantCulture, $", {Dropped} alerts dropped (in flight ≥ limit)");
         if (!IsIdle) text += string.Create(CultureInfo.InvariantCulture, $", {Alerts - Analysed} alerts and {Proposals - Decided} proposals still undecided");
@@ -47,7 +52,7 @@ public sealed class AnalystFeedTally(int maxInFlight)
 {
     private readonly object _gate = new();
     private readonly SortedDictionary<string, long> _rejected = new(StringComparer.Ordinal);
-    private long _alerts, _dropped, _analysed, _abstained, _proposals, _decided, _executed, _committed, _shadowed, _demoted;
+    private long _alerts, _dropped, _analysed, _abstained, _proposals, _suppressed, _decided, _executed, _committed, _shadowed, _demoted;
     private TaskCompletionSource _idle = NewIdle(completed: true);
 
     /// <summary>Admits one alert unless <c>maxInFlight</c> alerts and proposals are undecided (then counts it dropped).</summary>
@@ -77,6 +82,7 @@ public sealed class AnalystFeedTally(int maxInFlight)
             _analysed++;
             if (verdict.IsAbstention) _abstained++;
             _proposals += verdict.Proposals.Count;
+            _suppressed += verdict.SuppressedCount;
             SignalIfIdle();
         }
     }
@@ -114,7 +120,7 @@ public sealed class AnalystFeedTally(int maxInFlight)
     {
         lock (_gate)
         {
-            return new AnalystFeedCounts(_alerts, _dropped, _analysed, _abstained, _proposals, _decided, _executed, _committed, _shadowed, _demoted,
+            return new AnalystFeedCounts(_alerts, _dropped, _analysed, _abstained, _proposals, _suppressed, _decided, _executed, _committed, _shadowed, _demoted,
                 _rejected.ToImmutableSortedDictionary(StringComparer.Ordinal));
         }
     }

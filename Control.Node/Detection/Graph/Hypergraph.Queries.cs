@@ -140,6 +140,39 @@ public sealed partial class Hypergraph
     }
 
     /// <summary>
+    /// Ids of the visible edges from <paramref name="src"/> to any of <paramref name="dsts"/>, heaviest first, at most
+    /// <paramref name="limit"/>: the edges behind a finding about a source (event cards). Walks only the source's own edges.
+    /// </summary>
+    public IReadOnlyList<string> EdgeIdsFrom(ulong src, IReadOnlySet<ulong> dsts, int limit)
+    {
+        ArgumentNullException.ThrowIfNull(dsts);
+        ArgumentOutOfRangeException.ThrowIfNegative(limit);
+        int node = _nodes.Find(new IdKey(src));
+        if (node < 0 || limit == 0 || dsts.Count == 0)
+        {
+            return [];
+        }
+
+        var found = new List<(double Weight, int Slot)>();
+        for (int slot = _nodes.ValueAt(node).OutHead; slot != None; slot = _edges.ValueAt(slot).OutNext)
+        {
+            if (dsts.Contains(_edges.KeyAt(slot).Dst) && Visible(slot, null, _nowNs, out double w))
+            {
+                found.Add((w, slot));
+            }
+        }
+
+        found.Sort(static (a, b) => b.Weight != a.Weight ? b.Weight.CompareTo(a.Weight) : a.Slot.CompareTo(b.Slot));
+        var ids = new List<string>(Math.Min(limit, found.Count));
+        for (int i = 0; i < found.Count && i < limit; i++)
+        {
+            ids.Add(_edges.KeyAt(found[i].Slot).Id);
+        }
+
+        return ids;
+    }
+
+    /// <summary>
     /// Edges of a view last seen at or after <paramref name="sinceNs"/> with weight ≥ <paramref name="minWeight"/>,
     /// newest first, at most <paramref name="limit"/> (query_recent_edges).
     /// </summary>

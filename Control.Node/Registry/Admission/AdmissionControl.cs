@@ -11,7 +11,9 @@ namespace NerfEngine.Control.Registry.Admission;
 /// <remarks>
 /// A refused call consumes nothing: a rate-limited call does not spend budget and a budget-refused call
 /// does not take the rate-limit slot. An admitted call keeps its budget unit even if its handler then
-/// fails (the engine may have changed before failing), which is the conservative reading of a budget.
+/// fails (the engine may have changed before failing) or the journal refuses its write-ahead audit record, which is
+/// the conservative reading of a budget. What survives a restart is what the audit journal holds
+/// (<see cref="Restore"/>): the registry writes an admitted mutation's record before running it.
 /// </remarks>
 public sealed class AdmissionControl
 {

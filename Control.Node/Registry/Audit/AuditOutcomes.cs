@@ -4,6 +4,13 @@ namespace NerfEngine.Control.Registry.Audit;
 public static class AuditOutcomes
 {
     public const string Ok = "ok";
+
+    /// <summary>
+    /// Write-ahead record of an admitted mutation, appended (and awaited) before the mutation runs: its budget unit is
+    /// durable before anything changes. The same call id's outcome record follows; a call with only this record was
+    /// interrupted (e.g. the node was killed) between admission and outcome, and its budget unit stays spent.
+    /// </summary>
+    public const string Admitted = "admitted";
     public const string DryRun = "dry_run";
     public const string InvalidArguments = "invalid_arguments";
     public const string RateLimited = "rate_limited";

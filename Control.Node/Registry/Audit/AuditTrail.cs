@@ -7,10 +7,18 @@ using NerfEngine.Shared.Fabric.Persistence;
 namespace NerfEngine.Control.Registry.Audit;
 
 /// <summary>
-/// Appends audit records to the event journal under one persistence id. Callers enqueue and return at
-/// once; a single writer drains the queue in batches (one journal transaction per batch), which is what
-/// keeps a tools/call round trip far cheaper than a database commit. The queue is bounded: when the
-/// journal falls behind, callers wait for room rather than records being dropped.
+/// Appends audit records to the event journal under one persistence id. A single writer drains a queue in
+/// batches (one journal transaction per batch). Two ways in:
+/// <list type="bullet">
+/// <item><see cref="RecordAsync"/> enqueues and returns at once (group commit): what keeps a read-only tools/call
+/// far cheaper than a database commit. Such a record reaches the journal up to
+/// <see cref="RegistryOptions.AuditGroupCommitDelay"/> plus one append after its call returned, so a SIGKILL inside
+/// that window loses it; a graceful stop flushes it (<see cref="FlushAsync"/>, <see cref="DisposeAsync"/>).</item>
+/// <item><see cref="RecordDurablyAsync"/> completes only once the record is appended: the registry's write-ahead
+/// path for admitted mutations, whose records carry budget units that must survive a crash. It skips the
+/// group-commit wait when it finds the writer idle.</item>
+/// </list>
+/// The queue is bounded: when the journal falls behind, callers wait for room rather than records being dropped.
 /// </summary>
 /// <remarks>
 /// The writer is the only appender of its persistence id in this process; if another process appends to
@@ -28,6 +36,9 @@ public sealed class AuditTrail : IAsyncDisposable
     private long _written;
     private long _failed;
     private long _pending;
+
+    /// <summary>Durable records enqueued and not yet taken by the writer; while non-zero the writer skips its group-commit wait.</summary>
+    private long _durableWaiting;
 
     public AuditTrail(IEventJournal journal, RegistryOptions options, ILogger<AuditTrail>? logger = null)
     {
@@ -68,10 +79,35 @@ public sealed class AuditTrail : IAsyncDisposable
         return _queue.Writer.WriteAsync(work, cancellationToken);
     }
 
+    /// <summary>
+    /// Appends a record and completes once it is in the journal (write-ahead). Not cancellable on purpose: a caller
+    /// that gave up could not tell whether the record landed.
+    /// </summary>
+    /// <returns>True once appended; false when every append attempt failed (counted in <see cref="Failed"/>, logged) or the trail is closed.</returns>
+    public async ValueTask<bool> RecordDurablyAsync(AuditRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        var done = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Interlocked.Increment(ref _pending);
+        Interlocked.Increment(ref _durableWaiting);
+        try
+        {
+            await _queue.Writer.WriteAsync(new AuditWork(record, done)).ConfigureAwait(false);
+        }
+        catch (ChannelClosedException)
+        {
+            Interlocked.Decrement(ref _pending);
+            Interlocked.Decrement(ref _durableWaiting);
+            return false;
+        }
+
+        return await done.Task.ConfigureAwait(false);
+    }
+
     /// <summary>Completes when every record enqueued before the call is in the journal (or counted failed).</summary>
     public async Task FlushAsync(CancellationToken cancellationToken = default)
     {
-        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var done = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
         await _queue.Writer.WriteAsync(new AuditWork(null, done), cancellationToken).ConfigureAwait(false);
         await done.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
@@ -88,10 +124,14 @@ public sealed class AuditTrail : IAsyncDisposable
         }
     }
 
-    /// <summary>Admitted mutations per agent newer than <paramref name="since"/>, read from the journal (budget restore).</summary>
+    /// <summary>
+    /// Admitted mutations per agent newer than <paramref name="since"/>, read from the journal (budget restore). A call
+    /// counts once however many of its records carry the mutation tag (its write-ahead admission and its outcome).
+    /// </summary>
     public async Task<IReadOnlyDictionary<string, List<DateTimeOffset>>> ReadMutationsSinceAsync(DateTimeOffset since, CancellationToken cancellationToken = default)
     {
         var byAgent = new Dictionary<string, List<DateTimeOffset>>(StringComparer.Ordinal);
+        var calls = new HashSet<Guid>();
         await foreach (var stored in _journal.ReadEventsByTagAsync(AuditRecord.MutationTag, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             if (stored.PersistenceId != PersistenceId || stored.Timestamp < since || stored.Manifest != AuditRecord.Manifest)
@@ -100,7 +140,7 @@ public sealed class AuditTrail : IAsyncDisposable
             }
 
             var record = AuditRecord.FromPayload(stored.Payload.Span);
-            if (record.Timestamp >= since)
+            if (record.Timestamp >= since && calls.Add(record.Id))
             {
                 if (!byAgent.TryGetValue(record.Agent, out var list))
                 {
@@ -123,11 +163,12 @@ public sealed class AuditTrail : IAsyncDisposable
     private async Task WriteLoopAsync()
     {
         var batch = new List<AuditRecord>(_options.AuditBatchSize);
-        var flushes = new List<TaskCompletionSource>();
+        var durable = new List<TaskCompletionSource<bool>>();
+        var flushes = new List<TaskCompletionSource<bool>>();
         var reader = _queue.Reader;
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
-            if (_options.AuditGroupCommitDelay > TimeSpan.Zero && reader.Count < _options.AuditBatchSize)
+            if (_options.AuditGroupCommitDelay > TimeSpan.Zero && reader.Count < _options.AuditBatchSize && Interlocked.Read(ref _durableWaiting) == 0)
             {
                 await Task.Delay(_options.AuditGroupCommitDelay).ConfigureAwait(false);
             }
@@ -137,31 +178,44 @@ public sealed class AuditTrail : IAsyncDisposable
                 if (work.Record is { } record)
                 {
                     batch.Add(record);
+                    if (work.Done is { } appended)
+                    {
+                        durable.Add(appended);
+                        Interlocked.Decrement(ref _durableWaiting);
+                    }
                 }
-                else if (work.Flush is { } flush)
+                else if (work.Done is { } flush)
                 {
                     flushes.Add(flush);
                     break; // a flush marks a point: write what precedes it before acknowledging
                 }
             }
 
+            var ok = true;
             if (batch.Count > 0)
             {
-                await AppendAsync(batch).ConfigureAwait(false);
+                ok = await AppendAsync(batch).ConfigureAwait(false);
                 Interlocked.Add(ref _pending, -batch.Count);
                 batch.Clear();
             }
 
-            foreach (var flush in flushes)
+            foreach (var appended in durable)
             {
-                flush.TrySetResult();
+                appended.TrySetResult(ok);
             }
 
+            foreach (var flush in flushes)
+            {
+                flush.TrySetResult(true);
+            }
+
+            durable.Clear();
             flushes.Clear();
         }
     }
 
-    private async Task AppendAsync(List<AuditRecord> batch)
+    /// <summary>Appends one batch, retrying; false when every attempt failed (the batch is counted failed and logged).</summary>
+    private async Task<bool> AppendAsync(List<AuditRecord> batch)
     {
         var events = batch.Select(r => new EventToAppend(AuditRecord.Manifest, r.ToPayload(), TagsOf(r))).ToList();
         var delay = _options.AuditRetryDelay;
@@ -177,7 +231,7 @@ public sealed class AuditTrail : IAsyncDisposable
                 var result = await _journal.AppendAsync(PersistenceId, _sequenceNr, events).ConfigureAwait(false);
                 _sequenceNr = result.LastSequenceNr;
                 Interlocked.Add(ref _written, batch.Count);
-                return;
+                return true;
             }
             catch (Exception ex) when (ex is JournalException or InvalidOperationException or IOException or TimeoutException)
             {
@@ -186,7 +240,7 @@ public sealed class AuditTrail : IAsyncDisposable
                 {
                     Interlocked.Add(ref _failed, batch.Count);
                     _logger.LogError(ex, "Audit: {Count} records could not be appended to {PersistenceId} after {Attempts} attempts", batch.Count, PersistenceId, attempt);
-                    return;
+                    return false;
                 }
 
                 _logger.LogWarning(ex, "Audit: append attempt {Attempt} failed; retrying in {Delay}", attempt, delay);
@@ -201,6 +255,9 @@ public sealed class AuditTrail : IAsyncDisposable
             ? [AuditRecord.Tag, AuditRecord.MutationTag]
             : [AuditRecord.Tag];
 
-    /// <summary>A record to append, or a flush marker to acknowledge once everything before it is appended.</summary>
-    private readonly record struct AuditWork(AuditRecord? Record, TaskCompletionSource? Flush);
+    /// <summary>
+    /// A record to append (<see cref="Done"/> set: a durable one, told whether its batch was appended), or, with no
+    /// record, a flush marker to acknowledge once everything before it is appended.
+    /// </summary>
+    private readonly record struct AuditWork(AuditRecord? Record, TaskCompletionSource<bool>? Done);
 }

@@ -58,6 +58,19 @@ public sealed class AnalystFeedTallyTests
         Assert.Equal((1L, 1L, 0L), (tally.Snapshot().Analysed, tally.Snapshot().Abstained, tally.Snapshot().Proposals));
     }
 
+    [Fact]
+    public void Suppressed_repeats_are_counted_apart_from_proposals_and_abstentions_and_shown_in_the_summary()
+    {
+        var tally = new AnalystFeedTally(maxInFlight: 8);
+        Assert.True(tally.TryAdmit());
+        tally.OnVerdict(new AnalystVerdict([], null, ["set_decay_lambda 0.005 is already in effect"]));
+
+        var counts = tally.Snapshot();
+        Assert.True(counts.IsIdle);
+        Assert.Equal((0L, 0L, 1L), (counts.Proposals, counts.Abstained, counts.SuppressedRepeats));
+        Assert.Contains("0 proposals (0 abstained, 1 suppressed repeats)", counts.Describe());
+    }
+
     private static Decision Decided(Proposal proposal, DecisionOutcome outcome) =>
         new(proposal.Id, proposal.Tool, outcome, AutonomyPhase.Shadow, 0.5, 0.5, 0, [], T0);
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using NerfEngine.Control.Autonomy;
 using NerfEngine.Control.Autonomy.Analysis;
 using NerfEngine.Control.Autonomy.Execution;
@@ -75,6 +76,73 @@ public sealed class AnalystTests
         Assert.Equal(6, analyst.Analysed);
         Assert.Equal(5, analyst.Abstained);
         Assert.Equal(5.0 / 6, analyst.Activity.AbstentionRate, 12);
+    }
+
+    [Fact]
+    public void A_second_coordinated_card_inside_the_cooldown_does_not_propose_the_same_decay_change_again()
+    {
+        var time = new ManualTimeProvider(T0);
+        var analyst = new Analyst(new AutonomyOptions(), time);
+        var botnet = new AlertSignal(AlertPatterns.BotnetCoordination, 0.9, ManyNodes, TemporalSync: 0.95, AlertId: "card-1");
+        var rotating = new AlertSignal(AlertPatterns.RotatingBotnet, 0.95, ManyNodes, TemporalSync: 0.9, AlertId: "card-2");
+
+        var first = analyst.Analyse(botnet);
+        time.Advance(TimeSpan.FromSeconds(59));
+        var repeat = analyst.Analyse(rotating);
+        time.Advance(TimeSpan.FromSeconds(1)); // the default cool-down (60 s) has passed since the first
+        var again = analyst.Analyse(rotating);
+
+        Assert.Equal(MutationToolNames.SetDecayLambda, Assert.Single(first.Proposals).Tool);
+        Assert.Empty(repeat.Proposals);
+        Assert.False(repeat.IsAbstention); // a rule fitted; it was already said
+        Assert.Contains("set_decay_lambda {\"lambda\":0.005} repeats a proposal of 59 s ago (cool-down 60 s)", Assert.Single(repeat.SuppressedRepeats!));
+        Assert.Equal(MutationToolNames.SetDecayLambda, Assert.Single(again.Proposals).Tool);
+        Assert.Equal((3L, 0L, 1L), (analyst.Analysed, analyst.Abstained, analyst.SuppressedRepeats));
+        Assert.Equal(0, analyst.Activity.AbstentionRate); // held-back repeats are not abstentions for the drift monitor
+    }
+
+    [Fact]
+    public void A_decay_change_already_in_effect_is_never_proposed_and_one_still_to_make_is()
+    {
+        var analyst = new Analyst(new AutonomyOptions { AnalystRepeatCooldown = TimeSpan.Zero }, new ManualTimeProvider(T0));
+
+        var inEffect = analyst.Analyse(new AlertSignal(AlertPatterns.RotatingBotnet, 0.9, ManyNodes, TemporalSync: 0.9, DecayLambdaPerSecond: 0.005));
+        var toMake = analyst.Analyse(new AlertSignal(AlertPatterns.RotatingBotnet, 0.9, ManyNodes, TemporalSync: 0.9, DecayLambdaPerSecond: 0.01));
+        var unknownRate = analyst.Analyse(new AlertSignal(AlertPatterns.RotatingBotnet, 0.9, ManyNodes, TemporalSync: 0.9));
+
+        Assert.Empty(inEffect.Proposals);
+        Assert.Equal("set_decay_lambda 0.005 is already in effect", Assert.Single(inEffect.SuppressedRepeats!));
+        Assert.Single(toMake.Proposals);
+        Assert.Single(unknownRate.Proposals); // a zero cool-down remembers nothing
+        Assert.Equal(1, analyst.SuppressedRepeats);
+    }
+
+    [Fact]
+    public void Only_the_edges_already_proposed_are_held_back_from_a_second_reinforcement()
+    {
+        var analyst = NewAnalyst();
+
+        analyst.Analyse(new AlertSignal(AlertPatterns.Lateral, 0.9, [1, 2, 3], EdgeIds: ["e-1", "e-2", "e-3"]));
+        var second = analyst.Analyse(new AlertSignal(AlertPatterns.Lateral, 0.9, [1, 2, 3], EdgeIds: ["e-2", "e-4", "e-3"]));
+        var otherWeight = new Analyst(new AutonomyOptions { AnalystReinforceWeight = 2 }, new ManualTimeProvider(T0))
+            .Analyse(new AlertSignal(AlertPatterns.Lateral, 0.9, [1, 2], EdgeIds: ["e-1"]));
+
+        Assert.Equal(["e-4"], second.Proposals.Select(p => p.Arguments.GetProperty("edge_id").GetString()));
+        Assert.Equal(2, second.SuppressedCount);
+        Assert.Single(otherWeight.Proposals);
+    }
+
+    [Fact]
+    public void The_repeat_cooldown_is_configurable_and_a_negative_one_is_refused()
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Autonomy:AnalystRepeatCooldown"] = "00:05:00" })
+            .Build();
+
+        Assert.Equal(TimeSpan.FromMinutes(5), AutonomyOptions.FromConfiguration(configuration).AnalystRepeatCooldown);
+        Assert.Equal(TimeSpan.FromSeconds(60), new AutonomyOptions().AnalystRepeatCooldown);
+        var negative = Assert.Throws<ArgumentOutOfRangeException>(() => new AutonomyOptions { AnalystRepeatCooldown = TimeSpan.FromSeconds(-1) }.Validate());
+        Assert.Equal(nameof(AutonomyOptions.AnalystRepeatCooldown), negative.ParamName);
     }
 
     [Fact]

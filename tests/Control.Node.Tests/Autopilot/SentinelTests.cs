@@ -2,6 +2,8 @@ namespace NerfEngine.Tests.ControlNode.Autopilot;
 
 using NerfEngine.Control.Autopilot;
 using NerfEngine.Control.Detection.Detectors;
+using NerfEngine.Control.Detection.Graph;
+using NerfEngine.Tests.ControlNode.Detection.Support;
 using static NerfEngine.Tests.ControlNode.Autopilot.AutopilotTestData;
 
 /// <summary>The push-driven sentinel routes every score to exactly one destination and counts it.</summary>
@@ -19,6 +21,38 @@ public sealed class SentinelTests
         public List<EventCard> Woken { get; } = new();
 
         public void Wake(EventCard card) => Woken.Add(card);
+    }
+
+    [Fact]
+    public void A_lateral_movement_card_names_the_subjects_edges_to_the_hosts_it_reached_heaviest_first_and_capped()
+    {
+        var f = new EdgeFactory();
+        var graph = new Hypergraph(new HypergraphOptions { PruneBelowWeight = 0 }, f.Directory);
+        graph.Observe(f.Open(Ns.T0, "10.0.0.5", "10.0.0.7", 22));
+        graph.Observe(f.Open(Ns.T0, "10.0.0.5", "10.0.0.6", 445));
+        graph.Observe(f.Open(Ns.T0 + Ns.Ms, "10.0.0.5", "10.0.0.6", 445)); // reinforced: the heaviest
+        graph.Observe(f.Open(Ns.T0, "10.0.0.5", "10.0.0.8", 3389));
+        graph.Observe(f.Open(Ns.T0, "10.0.0.5", "8.8.8.8", 53, protocol: 17)); // not a host the finding names
+        var sentinel = new Sentinel(new AutopilotOptions { CardEdgeIds = 2 }, new Cards(_cards), directory: f.Directory, graph: graph);
+        ulong src = f.Node("10.0.0.5");
+        var lateral = Drift(0.95, subject: src) with
+        {
+            Verdict = DetectionVerdict.Lateral,
+            Pattern = "admin_ports",
+            NodeIds = [src, f.Node("10.0.0.6"), f.Node("10.0.0.7"), f.Node("10.0.0.8")],
+            NodeCount = 4,
+        };
+
+        var card = sentinel.OnDetection(lateral).Card!;
+        var scanner = sentinel.OnDetection(Drift(0.95, subject: f.Node("10.0.0.9"))).Card!;
+
+        Assert.Equal(2, card.EdgeIds.Length);
+        Assert.StartsWith($"0x{src:x16}-0x{f.Node("10.0.0.6"):x16}-", card.EdgeIds[0], StringComparison.Ordinal);
+        Assert.All(card.EdgeIds, id => Assert.True(graph.TryGetEdge(id, out var edge) && edge.Key.Src == src));
+        Assert.DoesNotContain(card.EdgeIds, id => id.Contains($"0x{f.Node("8.8.8.8"):x16}", StringComparison.Ordinal));
+        Assert.Contains("\"edge_ids\":[", EventCardRenderer.RenderJson(card), StringComparison.Ordinal);
+        Assert.Empty(scanner.EdgeIds);
+        Assert.DoesNotContain("edge_ids", EventCardRenderer.RenderJson(scanner), StringComparison.Ordinal);
     }
 
     [Fact]

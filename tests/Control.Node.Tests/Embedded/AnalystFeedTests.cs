@@ -71,7 +71,7 @@ public sealed class AnalystFeedTests : IAsyncLifetime
 
         _cards.OnCard(Card(AlertPatterns.Scanner, 0.99));
         _cards.OnCard(Card(AlertPatterns.RotatingBotnet, 0.99, sync: 0.98));
-        _cards.OnCard(Card(AlertPatterns.Lateral, 0.99)); // no edge ids on cards: the analyst abstains
+        _cards.OnCard(Card(AlertPatterns.Lateral, 0.99)); // a lateral card that names no edges: the analyst abstains
         var counts = await feed.DrainAsync().WaitAsync(Guard);
 
         Assert.Equal((3L, 2L, 1L), (counts.Alerts, counts.Proposals, counts.Abstained));
@@ -81,6 +81,38 @@ public sealed class AnalystFeedTests : IAsyncLifetime
         var log = await executor.Ask<DecisionLogPage>(r => new GetDecisionLog(DecisionLogQuery.All, r), Guard);
         Assert.Equal(2, log.TotalDecisions);
         Assert.All(log.Entries, e => Assert.Equal(GateNames.Phase, Assert.IsType<Rejected>(e.Decision.Outcome).Gate));
+    }
+
+    [Fact]
+    public async Task In_phase_two_coordinated_cards_in_a_row_change_the_decay_once_and_count_the_repeats_as_suppressed()
+    {
+        var invoker = new CountingToolInvoker();
+        var (feed, _) = Start(AutonomyPhase.LimitedMutation, invoker);
+
+        _cards.OnCard(Card(AlertPatterns.BotnetCoordination, 0.95, sync: 0.97));
+        _cards.OnCard(Card(AlertPatterns.RotatingBotnet, 0.99, sync: 0.98));
+        _cards.OnCard(Card(AlertPatterns.BotnetCoordination, 0.95, sync: 0.97));
+        var counts = await feed.DrainAsync().WaitAsync(Guard);
+
+        Assert.Equal((3L, 1L, 2L, 0L), (counts.Alerts, counts.Proposals, counts.SuppressedRepeats, counts.Abstained));
+        Assert.Equal((1L, 1L, 0L), (counts.Executed, counts.Committed, counts.Rejected));
+        Assert.Equal([MutationToolNames.SetDecayLambda], invoker.Tools);
+        Assert.Contains("2 suppressed repeats", counts.Describe());
+    }
+
+    [Fact]
+    public async Task A_lateral_movement_card_that_names_its_edges_gets_them_reinforced_once_each()
+    {
+        var invoker = new CountingToolInvoker();
+        var (feed, _) = Start(AutonomyPhase.LimitedMutation, invoker);
+        var lateral = Card(AlertPatterns.Lateral, 0.95) with { EdgeIds = ["0x1-0x2-0xa", "0x1-0x3-0xb"] };
+
+        _cards.OnCard(lateral);
+        _cards.OnCard(lateral with { EdgeIds = ["0x1-0x3-0xb", "0x1-0x2-0xa"] }); // the same evidence again
+        var counts = await feed.DrainAsync().WaitAsync(Guard);
+
+        Assert.Equal((2L, 2L, 2L, 0L), (counts.Alerts, counts.Proposals, counts.SuppressedRepeats, counts.Abstained));
+        Assert.Equal([MutationToolNames.ReinforceEdge, MutationToolNames.ReinforceEdge], invoker.Tools);
     }
 
     [Fact]

@@ -28,8 +28,12 @@ public sealed class ConcurrentBudgetTests
         Assert.Equal(3, host.Registry.Metrics["prune_below_weight"].Mutations);
 
         var audit = (await host.AuditAsync()).Where(r => r.Tool == "prune_below_weight").ToList();
-        Assert.Equal(200, audit.Count);
+        Assert.Equal(200, audit.Select(r => r.Id).Distinct().Count()); // every call audited
         Assert.Equal(3, audit.Count(r => r.Committed && r.Outcome == AuditOutcomes.Ok));
         Assert.Equal(197, audit.Count(r => r.Outcome == AuditOutcomes.MutationBudgetExceeded && !r.Admitted));
+        // Each executed call's budget unit was journaled ahead of it, under the same call id.
+        var admitted = audit.Where(r => r.Outcome == AuditOutcomes.Admitted).Select(r => r.Id).Order().ToList();
+        Assert.Equal(audit.Where(r => r.Outcome == AuditOutcomes.Ok).Select(r => r.Id).Order(), admitted);
+        Assert.Equal(203, audit.Count);
     }
 }

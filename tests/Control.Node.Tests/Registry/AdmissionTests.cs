@@ -94,6 +94,7 @@ public sealed class AdmissionTests
         Assert.Equal(ToolErrorCodes.MutationBudgetExceeded, (await second.Registry.CallAsync(Alice, "bump_unlimited", "{}")).Error!.Code);
         var audit = await second.AuditAsync();
         Assert.Equal(3, audit.Count(r => r.Outcome == AuditOutcomes.Ok && r.Committed)); // both incarnations, one chain
-        Assert.Equal(4, audit.Count);
+        Assert.Equal(3, audit.Count(r => r.Outcome == AuditOutcomes.Admitted)); // each written ahead of its outcome
+        Assert.Equal(7, audit.Count);
     }
 }

@@ -14,6 +14,9 @@ internal sealed class RegistryTestTools : IToolGroup
     public int Mutations;
     public int BrokenRuns;
 
+    /// <summary>Runs inside bump_unlimited's handler before it mutates: lets a test look at the journal at that moment.</summary>
+    public Func<ToolCall, ValueTask>? BeforeMutation;
+
     public IEnumerable<ToolDefinition> CreateTools()
     {
         yield return ToolDefinition.Query<EchoInput, EchoOutput>("echo_numbers", "Echo numbers", "Returns 1..count.", (input, call) =>
@@ -27,8 +30,11 @@ internal sealed class RegistryTestTools : IToolGroup
             .WithMinInterval(TimeSpan.FromSeconds(2))
             .WithEffectEstimate(_ => "adds one to the counter");
 
-        yield return ToolDefinition.Mutation<NoArguments, CounterOutput>("bump_unlimited", "Bump counter", "Adds one, no interval.", (_, _, _) =>
-            ValueTask.FromResult(new CounterOutput(Interlocked.Increment(ref Mutations))));
+        yield return ToolDefinition.Mutation<NoArguments, CounterOutput>("bump_unlimited", "Bump counter", "Adds one, no interval.", async (_, call, _) =>
+        {
+            if (BeforeMutation is { } hook) await hook(call);
+            return new CounterOutput(Interlocked.Increment(ref Mutations));
+        });
 
         yield return ToolDefinition.Query<NoArguments, BrokenOutput>("broken_output", "Broken", "Returns output its schema forbids.", (_, _) =>
         {
@@ -81,11 +87,14 @@ internal sealed class RegistryFixture : IAsyncDisposable
 
     public RegistryTestTools Tools { get; }
 
-    public static async Task<RegistryFixture> StartAsync(TimeProvider time, RegistryOptions? options = null, string? path = null)
+    /// <param name="wrapJournal">Puts a decorator (e.g. one that fails appends) between the audit trail and the SQLite journal.</param>
+    public static async Task<RegistryFixture> StartAsync(
+        TimeProvider time, RegistryOptions? options = null, string? path = null, Func<IEventJournal, IEventJournal>? wrapJournal = null)
     {
         path ??= Path.Combine(Path.GetTempPath(), $"nerf-registry-{Guid.NewGuid():N}.db");
         options ??= new RegistryOptions { AuditGroupCommitDelay = TimeSpan.Zero };
-        var journal = await SqliteEventJournal.OpenAsync($"Data Source={path}", time);
+        IEventJournal journal = await SqliteEventJournal.OpenAsync($"Data Source={path}", time);
+        journal = wrapJournal?.Invoke(journal) ?? journal;
         var audit = new AuditTrail(journal, options);
         var tools = new RegistryTestTools();
         var registry = new ToolRegistry([tools], audit, options, time);
