@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using NerfEngine.Control.LiveIngest;
 using NerfEngine.Shared.Fabric.Metrics;
 using NerfEngine.Control.Registry;
+using NerfEngine.Control.Registry.Audit;
 using NerfEngine.Tests.ControlNode.LiveIngest.Support;
 using NerfEngine.Tests.ControlNode.Mcp.Support;
 
@@ -51,7 +52,10 @@ public sealed class IngestLiveEventOverHttpTests
         Assert.Equal(0, rest["remaining"]!.GetValue<int>());
         Assert.Equal(5, await EdgeCount(host));
 
-        var audit = (await host.AuditAsync()).Where(r => r.Tool == "ingest_live_event").ToList();
+        // Each committed call leaves its write-ahead "admitted" record and its outcome record.
+        var calls = (await host.AuditAsync()).Where(r => r.Tool == "ingest_live_event").ToList();
+        Assert.Equal(2, calls.Count(r => r.Outcome == AuditOutcomes.Admitted));
+        var audit = calls.Where(r => r.Outcome == AuditOutcomes.Ok).ToList();
         Assert.Equal(2, audit.Count);
         Assert.All(audit, r => Assert.True(r.Mutates && r.Committed, r.ResultSummary));
         Assert.Contains("committed=3", audit[0].ResultSummary);
