@@ -6,15 +6,17 @@ namespace NerfEngine.Control.Ingress.EveStreamer;
 
 /// <summary>
 /// Counters of the eve-streamer ingress on the node's metrics registry (<c>/metrics</c>, OpenTelemetry): calls by
-/// final grpc-status, streams in progress, messages and bytes read, events accepted and rejected (by reason), and the
-/// live-ingest queue's answer per event. Updated with Interlocked on the call path; read only on scrape.
+/// final grpc-status, streams in progress, streams refused by a concurrency bound, streams ended idle, messages and
+/// bytes read, events accepted and rejected (by reason), and the live-ingest queue's answer per event. Updated with Interlocked on the call path; read only on scrape.
 /// </summary>
 public sealed class EveStreamerMetrics
 {
     private readonly long[] _calls = new long[Enum.GetValues<GrpcStatusCode>().Length];
     private readonly long[] _rejected = new long[EventRejections.All.Count];
     private readonly long[] _offered = new long[Enum.GetValues<LiveOfferOutcome>().Length];
+    private readonly long[] _refused = new long[Enum.GetValues<StreamLimit>().Length];
     private long _active;
+    private long _idle;
     private long _messages;
     private long _compressed;
     private long _bytes;
@@ -27,6 +29,11 @@ public sealed class EveStreamerMetrics
             "eve-streamer gRPC calls finished, by grpc-status (OK, UNAUTHENTICATED, INVALID_ARGUMENT, …).",
             () => Enum.GetValues<GrpcStatusCode>().Select(c => new MetricSample(Interlocked.Read(ref _calls[(int)c]), [new("status", GrpcStatus.NameOf(c))])));
         metrics.Register("nerf_eve_streamer_streams_active", MetricKind.Gauge, "eve-streamer calls in progress.", () => Interlocked.Read(ref _active));
+        metrics.Register("nerf_eve_streamer_streams_refused_total", MetricKind.Counter,
+            "Calls refused with RESOURCE_EXHAUSTED because the node or the caller's connection already served its most streams, by limit.",
+            () => Enum.GetValues<StreamLimit>().Select(l => new MetricSample(Interlocked.Read(ref _refused[(int)l]), [new("limit", StreamAdmission.Label(l))])));
+        metrics.Register("nerf_eve_streamer_idle_timeouts_total", MetricKind.Counter,
+            "Streams ended with DEADLINE_EXCEEDED after no message for Ingress:EveStreamer:MessageIdleTimeout.", () => Interlocked.Read(ref _idle));
         metrics.Register("nerf_eve_streamer_messages_total", MetricKind.Counter, "Length-prefixed messages read from eve-streamer streams.", () => Interlocked.Read(ref _messages));
         metrics.Register("nerf_eve_streamer_compressed_messages_total", MetricKind.Counter, "Messages that arrived compressed (grpc-encoding gzip or deflate).", () => Interlocked.Read(ref _compressed));
         metrics.Register("nerf_eve_streamer_received_bytes_total", MetricKind.Counter, "Message bytes read (as sent, before decompression).", () => Interlocked.Read(ref _bytes));
@@ -44,6 +51,12 @@ public sealed class EveStreamerMetrics
     public long Active => Interlocked.Read(ref _active);
 
     public long Accepted => Interlocked.Read(ref _accepted);
+
+    /// <summary>Calls refused because <paramref name="limit"/> was reached.</summary>
+    public long Refused(StreamLimit limit) => Interlocked.Read(ref _refused[(int)limit]);
+
+    /// <summary>Streams ended by the message idle timeout.</summary>
+    public long IdleTimeouts => Interlocked.Read(ref _idle);
 
     /// <summary>Messages read that arrived compressed.</summary>
     public long CompressedMessages => Interlocked.Read(ref _compressed);
@@ -92,6 +105,10 @@ public sealed class EveStreamerMetrics
             Interlocked.Increment(ref _accepted);
         }
     }
+
+    internal void StreamRefused(StreamLimit limit) => Interlocked.Increment(ref _refused[(int)limit]);
+
+    internal void StreamIdled() => Interlocked.Increment(ref _idle);
 
     internal void EventRejected(EventRejectionReason reason) => Interlocked.Increment(ref _rejected[(int)reason]);
 

@@ -26,6 +26,24 @@ public sealed class EveStreamerOptions
     /// <summary>Prefix of the live-event source: <c>grpc:</c> + token name.</summary>
     public const string DefaultSourcePrefix = "grpc:";
 
+    /// <summary>Streams served at once by the node: a site runs a shipper per sensor or Suricata host, rarely dozens.</summary>
+    public const int DefaultMaxConcurrentStreams = 64;
+
+    /// <summary>Streams at once on one HTTP/2 connection: a shipper's channel multiplexes its workers' streams on one.</summary>
+    public const int DefaultMaxConcurrentStreamsPerConnection = 16;
+
+    /// <summary>A shipper with nothing to send for this long is holding a slot for nothing.</summary>
+    public static readonly TimeSpan DefaultMessageIdleTimeout = TimeSpan.FromMinutes(2);
+
+    /// <summary>Quiet time on a connection before the server pings the peer (HTTP/2 PING).</summary>
+    public static readonly TimeSpan DefaultKeepAlivePingDelay = TimeSpan.FromMinutes(1);
+
+    /// <summary>How long an unanswered ping may wait before the connection is closed as dead (gRPC's customary 20 s).</summary>
+    public static readonly TimeSpan DefaultKeepAlivePingTimeout = TimeSpan.FromSeconds(20);
+
+    /// <summary>Kestrel's floor for both keep-alive ping settings.</summary>
+    public static readonly TimeSpan MinKeepAlivePing = TimeSpan.FromSeconds(1);
+
     /// <summary>Serve the ingress. Off by default: it opens a port of its own.</summary>
     public bool Enabled { get; set; }
 
@@ -58,6 +76,33 @@ public sealed class EveStreamerOptions
 
     /// <summary>Prefix of <see cref="LiveIngest.LiveEvent.Source"/>; the token's name follows.</summary>
     public string SourcePrefix { get; set; } = DefaultSourcePrefix;
+
+    /// <summary>StreamEvents calls served at once by this node; calls past it are RESOURCE_EXHAUSTED (counted).</summary>
+    public int MaxConcurrentStreams { get; set; } = DefaultMaxConcurrentStreams;
+
+    /// <summary>StreamEvents calls served at once on one HTTP/2 connection; calls past it are RESOURCE_EXHAUSTED (counted).</summary>
+    public int MaxConcurrentStreamsPerConnection { get; set; } = DefaultMaxConcurrentStreamsPerConnection;
+
+    /// <summary>
+    /// A stream that delivers no whole message for this long ends with DEADLINE_EXCEEDED; what it delivered stays
+    /// accepted. Zero turns it off (only the client's grpc-timeout then bounds a quiet stream).
+    /// </summary>
+    public TimeSpan MessageIdleTimeout { get; set; } = DefaultMessageIdleTimeout;
+
+    /// <summary>
+    /// A connection silent for this long is pinged (HTTP/2 PING), so dead shippers are found; zero turns pings off.
+    /// Kestrel applies it to every HTTP/2 connection of the node, and the ingress is the node's only HTTP/2 listener.
+    /// </summary>
+    public TimeSpan KeepAlivePingDelay { get; set; } = DefaultKeepAlivePingDelay;
+
+    /// <summary>A connection whose peer sends nothing for this long after a ping is closed.</summary>
+    public TimeSpan KeepAlivePingTimeout { get; set; } = DefaultKeepAlivePingTimeout;
+
+    /// <summary>Whether <see cref="MessageIdleTimeout"/> is enforced.</summary>
+    public bool HasMessageIdleTimeout => MessageIdleTimeout > TimeSpan.Zero;
+
+    /// <summary>Whether the server sends keep-alive pings (<see cref="KeepAlivePingDelay"/> is not zero).</summary>
+    public bool SendsKeepAlivePings => KeepAlivePingDelay > TimeSpan.Zero;
 
     /// <summary>The address to bind, or null when <see cref="Hostname"/> is not one (see <see cref="Validate"/>).</summary>
     public IPAddress? BindAddress() =>
@@ -97,6 +142,31 @@ public sealed class EveStreamerOptions
         if (MaxFutureSkew < TimeSpan.Zero)
         {
             errors.Add($"{Section}:MaxFutureSkew must not be negative, got {MaxFutureSkew}.");
+        }
+
+        if (MaxConcurrentStreams < 1)
+        {
+            errors.Add($"{Section}:MaxConcurrentStreams must be at least 1, got {MaxConcurrentStreams}.");
+        }
+
+        if (MaxConcurrentStreamsPerConnection < 1)
+        {
+            errors.Add($"{Section}:MaxConcurrentStreamsPerConnection must be at least 1, got {MaxConcurrentStreamsPerConnection}.");
+        }
+
+        if (MessageIdleTimeout < TimeSpan.Zero || MessageIdleTimeout > Grpc.GrpcTimeout.Longest)
+        {
+            errors.Add($"{Section}:MessageIdleTimeout must be 0 (off) or positive up to {Grpc.GrpcTimeout.Longest}, got {MessageIdleTimeout}.");
+        }
+
+        if (KeepAlivePingDelay != TimeSpan.Zero && KeepAlivePingDelay < MinKeepAlivePing)
+        {
+            errors.Add($"{Section}:KeepAlivePingDelay must be 0 (no pings) or at least {MinKeepAlivePing}, got {KeepAlivePingDelay}.");
+        }
+
+        if (SendsKeepAlivePings && KeepAlivePingTimeout < MinKeepAlivePing)
+        {
+            errors.Add($"{Section}:KeepAlivePingTimeout must be at least {MinKeepAlivePing}, got {KeepAlivePingTimeout}.");
         }
 
         if (string.IsNullOrWhiteSpace(SourcePrefix))

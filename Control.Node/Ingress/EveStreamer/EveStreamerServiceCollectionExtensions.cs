@@ -45,6 +45,7 @@ public static class EveStreamerServiceCollectionExtensions
         services.AddSingleton(tokens!);
         services.AddSingleton<EveStreamerListener>();
         services.AddSingleton<EveStreamerMetrics>();
+        services.AddSingleton<StreamAdmission>();
         services.AddSingleton<EventStreamerService>();
         services.AddOptions<KestrelServerOptions>().Configure<EveStreamerListener>((kestrel, listener) => listener.AddTo(kestrel));
         return services;
@@ -78,6 +79,6 @@ public static class EveStreamerServiceCollectionExtensions
         services.GetRequiredService<IHostApplicationLifetime>().ApplicationStarted.Register(() =>
             logger.LogInformation("eve-streamer gRPC ingress: {Path} on h2c {EndPoint}, {Shippers} shipper token(s)",
                 EventStreamerService.StreamEventsPath, listener.EndPoint, tokens.Count));
-        return app.Use((context, next) => listener.Serves(context) ? service.HandleAsync(context) : next(context));
+        return app.Use((context, next) => listener.StreamsOf(context) is { } connection ? service.HandleAsync(context, connection) : next(context));
     }
 }

@@ -15,11 +15,12 @@ namespace NerfEngine.Control.Ingress.EveStreamer;
 /// <c>rpc StreamEvents(stream Event) returns (StreamSummary)</c> of <c>service eve_streamer.EventStreamer</c>
 /// (proto/eve_streamer.proto), served by hand on Kestrel because the gRPC server packages cannot be restored here.
 /// Checks, in order: content-type (415), POST (405), method path (UNIMPLEMENTED), bearer token (UNAUTHENTICATED),
-/// grpc-timeout (INTERNAL when malformed); then reads Length-Prefixed-Messages from the request body until the
-/// client's end of stream, offering each valid event to the live-ingest queue, and answers one
-/// <see cref="StreamSummary"/> with grpc-status OK. A broken frame ends the call with the status gRPC prescribes
-/// (Trailers-Only, since nothing was answered yet); events before it were already offered and the message says how
-/// many. Nothing here throws into Kestrel for bad input, so the server keeps serving.
+/// grpc-timeout (INTERNAL when malformed), a free stream slot on the node and the connection (RESOURCE_EXHAUSTED);
+/// then reads Length-Prefixed-Messages from the request body until the client's end of stream, offering each valid
+/// event to the live-ingest queue, and answers one <see cref="StreamSummary"/> with grpc-status OK. A stream quiet
+/// for longer than the message idle timeout, or past its grpc-timeout, ends with DEADLINE_EXCEEDED. A broken frame
+/// ends the call with the status gRPC prescribes (Trailers-Only, since nothing was answered yet); events before it
+/// were already offered and the message says how many. Nothing here throws into Kestrel for bad input, so the server keeps serving.
 /// </summary>
 public sealed class EventStreamerService
 {
@@ -35,30 +36,34 @@ public sealed class EventStreamerService
     private readonly ShipperEventMapper _mapper;
     private readonly ILiveEventSink _sink;
     private readonly EveStreamerMetrics _metrics;
+    private readonly StreamAdmission _admission;
     private readonly TimeProvider _time;
     private readonly ILogger<EventStreamerService> _logger;
 
     public EventStreamerService(
-        EveStreamerOptions options, ShipperTokens tokens, ILiveEventSink sink, EveStreamerMetrics metrics, TimeProvider time, ILogger<EventStreamerService> logger)
+        EveStreamerOptions options, ShipperTokens tokens, ILiveEventSink sink, EveStreamerMetrics metrics, StreamAdmission admission, TimeProvider time,
+        ILogger<EventStreamerService> logger)
     {
         _options = options ?? throw new ArgumentNullException(nameof(options));
         _tokens = tokens ?? throw new ArgumentNullException(nameof(tokens));
         _sink = sink ?? throw new ArgumentNullException(nameof(sink));
         _metrics = metrics ?? throw new ArgumentNullException(nameof(metrics));
+        _admission = admission ?? throw new ArgumentNullException(nameof(admission));
         _time = time ?? throw new ArgumentNullException(nameof(time));
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
         _mapper = new ShipperEventMapper(options, time);
     }
 
-    /// <summary>Serves one HTTP/2 request that arrived on the ingress listener.</summary>
-    public async Task HandleAsync(HttpContext context)
+    /// <summary>Serves one HTTP/2 request that arrived on the ingress listener, on a connection carrying <paramref name="connection"/>.</summary>
+    public async Task HandleAsync(HttpContext context, ConnectionStreams connection)
     {
         ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(connection);
         _metrics.CallStarted();
         var code = GrpcStatusCode.Unknown;
         try
         {
-            code = await ServeAsync(context).ConfigureAwait(false);
+            code = await ServeAsync(context, connection).ConfigureAwait(false);
         }
         finally
         {
@@ -66,7 +71,7 @@ public sealed class EventStreamerService
         }
     }
 
-    private async Task<GrpcStatusCode> ServeAsync(HttpContext context)
+    private async Task<GrpcStatusCode> ServeAsync(HttpContext context, ConnectionStreams connection)
     {
         var request = context.Request;
         if (!IsGrpcContentType(request.ContentType))
@@ -104,8 +109,23 @@ public sealed class EventStreamerService
                 $"malformed grpc-timeout '{timeoutHeader}': expected up to 8 digits and a unit H, M, S, m, u or n")).ConfigureAwait(false);
         }
 
-        AllowLongLivedStream(context);
-        return await StreamAsync(context, shipper, timeout).ConfigureAwait(false);
+        if (!_admission.TryAdmit(connection, out var slot, out var limit))
+        {
+            _metrics.StreamRefused(limit);
+            // statuscodes.md: a server temporarily out of resources answers RESOURCE_EXHAUSTED; the shipper backs off and retries.
+            return await RefuseAsync(context, shipper, new GrpcStatus(GrpcStatusCode.ResourceExhausted, limit == StreamLimit.Node
+                ? string.Create(CultureInfo.InvariantCulture,
+                    $"this node already serves {_admission.Bound(limit)} eve-streamer streams, its limit ({EveStreamerOptions.Section}:MaxConcurrentStreams); retry later")
+                : string.Create(CultureInfo.InvariantCulture,
+                    $"this connection already carries {_admission.Bound(limit)} eve-streamer streams, the limit per connection ({EveStreamerOptions.Section}:MaxConcurrentStreamsPerConnection); retry later")))
+                .ConfigureAwait(false);
+        }
+
+        using (slot)
+        {
+            AllowLongLivedStream(context);
+            return await StreamAsync(context, shipper, timeout).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Reads messages until the client ends its stream, then answers the summary.</summary>
@@ -114,8 +134,10 @@ public sealed class EventStreamerService
         var tally = new StreamTally(_options.MaxReasonsInSummary);
         var call = new CallState(_options.SourcePrefix + shipper, context.Request.Headers[EncodingHeader].ToString(), tally);
         using var deadline = timeout is { } t ? new CancellationTokenSource(t, _time) : null;
-        using var linked = deadline is null ? null : CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, deadline.Token);
-        var cancel = linked?.Token ?? context.RequestAborted;
+        var idleTimeout = _options.MessageIdleTimeout;
+        using var idle = _options.HasMessageIdleTimeout ? new CancellationTokenSource(idleTimeout, _time) : null;
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, deadline?.Token ?? default, idle?.Token ?? default);
+        var cancel = linked.Token;
         var reader = context.Request.BodyReader;
         try
         {
@@ -123,7 +145,15 @@ public sealed class EventStreamerService
             {
                 var result = await reader.ReadAsync(cancel).ConfigureAwait(false);
                 var buffer = result.Buffer;
+                var before = tally.Events;
                 var failure = ReadMessages(ref buffer, call);
+                if (tally.Events != before)
+                {
+                    // Whole messages restart the idle clock (once per read, not per message); bytes of a message still
+                    // arriving do not, so a sender that trickles one message forever is still ended.
+                    idle?.CancelAfter(idleTimeout);
+                }
+
                 if (failure is null && result.IsCompleted && buffer.Length > 0)
                 {
                     failure = Truncated(buffer, call);
@@ -145,6 +175,15 @@ public sealed class EventStreamerService
         {
             return await RefuseAsync(context, shipper, WithProgress(new GrpcStatus(GrpcStatusCode.DeadlineExceeded,
                 string.Create(CultureInfo.InvariantCulture, $"deadline of {timeout!.Value.TotalMilliseconds:0.###} ms (grpc-timeout) exceeded before the stream ended")), tally)).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (idle?.IsCancellationRequested == true && !context.RequestAborted.IsCancellationRequested)
+        {
+            // DEADLINE_EXCEEDED, not CANCELLED: statuscodes.md keeps CANCELLED for a call the client cancelled (counted
+            // as such below), while this is a deadline the server set for the next message and the client missed.
+            _metrics.StreamIdled();
+            return await RefuseAsync(context, shipper, WithProgress(new GrpcStatus(GrpcStatusCode.DeadlineExceeded, string.Create(CultureInfo.InvariantCulture,
+                $"no message for {idleTimeout.TotalMilliseconds:0.###} ms ({EveStreamerOptions.Section}:MessageIdleTimeout): the server ended the idle stream; open a new one to send more")),
+                tally)).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is OperationCanceledException or IOException)
         {
@@ -327,7 +366,8 @@ public sealed class EventStreamerService
     /// <summary>
     /// A shipper's stream stays open for as long as it ships, often with long quiet spells: Kestrel's request body
     /// size cap and minimum data rate are for uploads, not streams (gRPC servers lift them too). Messages stay bounded
-    /// by <see cref="EveStreamerOptions.MaxMessageBytes"/>; a stuck client is bounded by its own grpc-timeout.
+    /// by <see cref="EveStreamerOptions.MaxMessageBytes"/>; a stuck client by <see cref="EveStreamerOptions.MessageIdleTimeout"/>
+    /// and its own grpc-timeout.
     /// </summary>
     private static void AllowLongLivedStream(HttpContext context)
     {

@@ -128,24 +128,14 @@ public sealed class EveStreamerBadInputTests(EveStreamerHostFixture fixture) : I
         using var neverEnds = new OpenStreamContent(GrpcFrames.Message(EveEvents.Flow("cancelled-1")));
         using var cancel = new CancellationTokenSource();
         var call = client.CallAsync(neverEnds, Token, cancellationToken: cancel.Token);
-        await WaitUntilAsync(() => host.Sink.WithIdPrefix("cancelled-1").Count == 1);
+        await Poll.UntilAsync(() => host.Sink.WithIdPrefix("cancelled-1").Count == 1);
 
         cancel.Cancel();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);
-        await WaitUntilAsync(() => host.Metrics.Active == 0);
+        await Poll.UntilAsync(() => host.Metrics.Active == 0);
         Assert.Equal(1, host.Metrics.Calls(GrpcStatusCode.Cancelled));
         Assert.Equal(0, host.Metrics.Calls(GrpcStatusCode.Ok));
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "condition not met within 10 s");
-            await Task.Delay(10);
-        }
     }
 
     [Fact]
@@ -191,33 +181,5 @@ public sealed class EveStreamerBadInputTests(EveStreamerHostFixture fixture) : I
         }
 
         return output.ToArray();
-    }
-
-    /// <summary>Request content that sends its bytes and then keeps the stream open until the exchange ends.</summary>
-    private sealed class OpenStreamContent(byte[] first) : HttpContent
-    {
-        private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context, CancellationToken cancellationToken)
-        {
-            await stream.WriteAsync(first, cancellationToken);
-            await stream.FlushAsync(cancellationToken);
-            await _released.Task.WaitAsync(cancellationToken);
-        }
-
-        protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) =>
-            SerializeToStreamAsync(stream, context, CancellationToken.None);
-
-        protected override bool TryComputeLength(out long length)
-        {
-            length = 0;
-            return false;
-        }
-
-        protected override void Dispose(bool disposing)
-        {
-            _released.TrySetResult();
-            base.Dispose(disposing);
-        }
     }
 }

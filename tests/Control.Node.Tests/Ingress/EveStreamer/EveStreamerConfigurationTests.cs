@@ -19,6 +19,9 @@ public sealed class EveStreamerConfigurationTests
         Assert.Equal(50051, options.Port);
         Assert.Equal(4 * 1024 * 1024, options.MaxMessageBytes);
         Assert.Equal("grpc:", options.SourcePrefix);
+        Assert.Equal((64, 16), (options.MaxConcurrentStreams, options.MaxConcurrentStreamsPerConnection));
+        Assert.Equal(TimeSpan.FromMinutes(2), options.MessageIdleTimeout);
+        Assert.Equal((TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(20)), (options.KeepAlivePingDelay, options.KeepAlivePingTimeout));
         Assert.Empty(options.Validate());
     }
 
@@ -31,6 +34,10 @@ public sealed class EveStreamerConfigurationTests
             ["Ingress:EveStreamer:Hostname"] = "example.org",
             ["Ingress:EveStreamer:Port"] = "70000",
             ["Ingress:EveStreamer:MaxMessageBytes"] = "10",
+            ["Ingress:EveStreamer:MaxConcurrentStreams"] = "0",
+            ["Ingress:EveStreamer:MaxConcurrentStreamsPerConnection"] = "-1",
+            ["Ingress:EveStreamer:MessageIdleTimeout"] = "-00:00:01",
+            ["Ingress:EveStreamer:KeepAlivePingDelay"] = "00:00:00.500",
             ["Ingress:EveStreamer:Tokens:0:Name"] = "a",
             ["Ingress:EveStreamer:Tokens:0:Token"] = "t",
             ["Ingress:EveStreamer:Tokens:0:TokenSha256"] = new string('a', 64),
@@ -44,6 +51,10 @@ public sealed class EveStreamerConfigurationTests
         Assert.Contains("Hostname must be an IP address", ex.Message);
         Assert.Contains("Port must be 0..65535", ex.Message);
         Assert.Contains("MaxMessageBytes must be at least 1024", ex.Message);
+        Assert.Contains("MaxConcurrentStreams must be at least 1, got 0", ex.Message);
+        Assert.Contains("MaxConcurrentStreamsPerConnection must be at least 1, got -1", ex.Message);
+        Assert.Contains("MessageIdleTimeout must be 0 (off) or positive", ex.Message);
+        Assert.Contains("KeepAlivePingDelay must be 0 (no pings) or at least 00:00:01", ex.Message);
         Assert.Contains("Tokens:0: 'a' needs exactly one of Token or TokenSha256", ex.Message);
         Assert.Contains("Tokens:1: 'b' needs exactly one of Token or TokenSha256 (64 hex digits)", ex.Message);
         Assert.Contains("Tokens:3: 'd' has the same token as 'c'", ex.Message);
@@ -63,6 +74,11 @@ public sealed class EveStreamerConfigurationTests
             ["Ingress:EveStreamer:MaxFutureSkew"] = "00:00:30",
             ["Ingress:EveStreamer:EarliestTimestamp"] = "2020-01-01T00:00:00Z",
             ["Ingress:EveStreamer:SourcePrefix"] = "eve:",
+            ["Ingress:EveStreamer:MaxConcurrentStreams"] = "8",
+            ["Ingress:EveStreamer:MaxConcurrentStreamsPerConnection"] = "2",
+            ["Ingress:EveStreamer:MessageIdleTimeout"] = "00:05:00",
+            ["Ingress:EveStreamer:KeepAlivePingDelay"] = "00:00:30",
+            ["Ingress:EveStreamer:KeepAlivePingTimeout"] = "00:00:10",
             ["Ingress:EveStreamer:Tokens:0:Name"] = "a",
             ["Ingress:EveStreamer:Tokens:0:Token"] = "t",
         }).Build());
@@ -73,8 +89,26 @@ public sealed class EveStreamerConfigurationTests
         Assert.Equal(TimeSpan.FromSeconds(30), options.MaxFutureSkew);
         Assert.Equal(new DateTimeOffset(2020, 1, 1, 0, 0, 0, TimeSpan.Zero), options.EarliestTimestamp);
         Assert.Equal("eve:", options.SourcePrefix);
+        Assert.Equal((8, 2), (options.MaxConcurrentStreams, options.MaxConcurrentStreamsPerConnection));
+        Assert.Equal(TimeSpan.FromMinutes(5), options.MessageIdleTimeout);
+        Assert.Equal((TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(10)), (options.KeepAlivePingDelay, options.KeepAlivePingTimeout));
+        var kestrel = new Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions();
+        provider.GetRequiredService<EveStreamerListener>().AddTo(kestrel);
+        Assert.Equal((TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(10)), (kestrel.Limits.Http2.KeepAlivePingDelay, kestrel.Limits.Http2.KeepAlivePingTimeout));
         Assert.True(provider.GetRequiredService<ShipperTokens>().TryAuthenticate("t", out var name));
         Assert.Equal("a", name);
+    }
+
+    [Fact]
+    public void Zero_turns_the_idle_timeout_and_the_keep_alive_pings_off()
+    {
+        var options = new EveStreamerOptions { Enabled = true, MessageIdleTimeout = TimeSpan.Zero, KeepAlivePingDelay = TimeSpan.Zero, KeepAlivePingTimeout = TimeSpan.Zero };
+        options.Tokens.Add(new EveStreamerTokenOptions { Name = "a", Token = "t" });
+        Assert.Empty(options.Validate());
+        Assert.False(options.HasMessageIdleTimeout);
+        var kestrel = new Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions();
+        new EveStreamerListener(options).AddTo(kestrel);
+        Assert.Equal(TimeSpan.MaxValue, kestrel.Limits.Http2.KeepAlivePingDelay);
     }
 
     [Fact]
