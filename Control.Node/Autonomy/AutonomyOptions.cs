@@ -147,6 +147,15 @@ public sealed record AutonomyOptions
     /// <summary>Journal id of the executor (a cluster singleton: one writer). Default "autonomy-executor".</summary>
     public string ExecutorPersistenceId { get; init; } = "autonomy-executor";
 
+    /// <summary>
+    /// First delay before the supervisor restarts a failed executor (which then recovers from the journal); it doubles
+    /// per restart within a minute, up to <see cref="ExecutorRestartMaxBackoff"/>. Restarts are unlimited. Default 200 ms.
+    /// </summary>
+    public TimeSpan ExecutorRestartMinBackoff { get; init; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>Longest delay between executor restarts, e.g. while the journal is unreachable. Default 30 s.</summary>
+    public TimeSpan ExecutorRestartMaxBackoff { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>A tool call taking longer than this counts as an error. Default 30 s.</summary>
     public TimeSpan ToolInvocationTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
@@ -231,6 +240,8 @@ public sealed record AutonomyOptions
         Unit(LearningRate, nameof(LearningRate));
         Unit(LearningDiscount, nameof(LearningDiscount));
         ArgumentOutOfRangeException.ThrowIfLessThan(AdaptiveMaxFactor, AdaptiveMinFactor, nameof(AdaptiveMaxFactor));
+        ArgumentOutOfRangeException.ThrowIfLessThan(ExecutorRestartMinBackoff, TimeSpan.Zero, nameof(ExecutorRestartMinBackoff));
+        ArgumentOutOfRangeException.ThrowIfLessThan(ExecutorRestartMaxBackoff, ExecutorRestartMinBackoff, nameof(ExecutorRestartMaxBackoff));
         ArgumentOutOfRangeException.ThrowIfNegative(TrustErrorPenalty, nameof(TrustErrorPenalty));
         ArgumentOutOfRangeException.ThrowIfNegative(TrustRateLimitPenalty, nameof(TrustRateLimitPenalty));
         ArgumentOutOfRangeException.ThrowIfNegative(AnalystRejectionPenalty, nameof(AnalystRejectionPenalty));

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using NerfEngine.Control.Autopilot;
 using NerfEngine.Control.Copilot;
 using NerfEngine.Control.Copilot.Agent;
@@ -23,7 +24,11 @@ public static class EmbeddedEngineServices
 {
     public static IServiceCollection AddEmbeddedEngine(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddSingleton(sp => ActorSystem.Create("nerf", new ActorSystemOptions { TimeProvider = sp.GetRequiredService<TimeProvider>() }));
+        services.AddSingleton(sp => ActorSystem.Create("nerf", new ActorSystemOptions
+        {
+            TimeProvider = sp.GetRequiredService<TimeProvider>(),
+            LoggerFactory = sp.GetRequiredService<ILoggerFactory>(), // actor failures and restarts are logged, never silent
+        }));
         services.AddSingleton(new InProcessEdgeTransport(new InProcessTransportOptions(PartitionCount: 1)));
         services.AddSingleton<IEdgeBatchTransport>(sp => sp.GetRequiredService<InProcessEdgeTransport>());
         services.AddSingleton<EventCardFeed>();

@@ -22,7 +22,7 @@ internal static class AskPattern
 
         var promise = new PromiseActorRef<TReply>(system);
         var request = build(promise);
-        promise.Arm(timeout, () => $"to {target.Path} with {request?.GetType().Name ?? "null"}", cancellationToken);
+        promise.Arm(target, timeout, () => $"to {target.Path} with {request?.GetType().Name ?? "null"}", cancellationToken);
         target.Tell(request);
         return promise.Task;
     }

@@ -5,9 +5,10 @@ namespace NerfEngine.Shared.Fabric.Actors;
 /// <summary>
 /// The one-shot reply address of an ask. The first reply completes the ask; later replies and replies
 /// after a timeout are dead letters. Completion runs continuations asynchronously so a replying actor
-/// never executes the asker's code on its own loop.
+/// never executes the asker's code on its own loop. The promise watches a kernel target, so an ask whose
+/// recipient has stopped (or stops before replying) fails at once instead of waiting out its timeout.
 /// </summary>
-internal sealed class PromiseActorRef<TReply> : IActorRef<TReply>
+internal sealed class PromiseActorRef<TReply> : IActorRef<TReply>, IFailableReply, IWatcher
 {
     private static long s_nextId;
 
@@ -19,6 +20,12 @@ internal sealed class PromiseActorRef<TReply> : IActorRef<TReply>
 
     /// <summary>Cancels the ask with the caller's token; disposed as soon as the ask completes.</summary>
     private CancellationTokenRegistration _cancellation;
+
+    /// <summary>The watched recipient (kernel actors only); unwatched as soon as the ask completes.</summary>
+    private IInternalActorRef? _recipient;
+
+    /// <summary>Describes the ask for error messages; set by <see cref="Arm"/>.</summary>
+    private Func<string> _describe = static () => "";
 
     /// <summary>Creates the promise; call <see cref="Arm"/> before sending the request.</summary>
     public PromiseActorRef(ActorSystem system)
@@ -41,8 +48,9 @@ internal sealed class PromiseActorRef<TReply> : IActorRef<TReply>
     /// Starts the timeout (on the system's TimeProvider, synchronously, so a test clock can be advanced
     /// right after the ask call) and hooks cancellation.
     /// </summary>
-    public void Arm(TimeSpan timeout, Func<string> describe, CancellationToken cancellationToken)
+    public void Arm(IActorRef recipient, TimeSpan timeout, Func<string> describe, CancellationToken cancellationToken)
     {
+        _describe = describe;
         if (timeout != Timeout.InfiniteTimeSpan)
         {
             _timeout = _system.TimeProvider.CreateTimer(
@@ -74,7 +82,38 @@ internal sealed class PromiseActorRef<TReply> : IActorRef<TReply>
                 this);
         }
 
+        if (recipient is IInternalActorRef kernelRef)
+        {
+            // Akka's "recipient had already been terminated": a stopped actor never replies, so do not wait for the timeout.
+            Volatile.Write(ref _recipient, kernelRef);
+            kernelRef.AddWatcher(this);
+        }
+
         if (_reply.Task.IsCompleted)
+        {
+            Release();
+        }
+    }
+
+    /// <inheritdoc />
+    public bool TryFail(Exception reason)
+    {
+        ArgumentNullException.ThrowIfNull(reason);
+        if (!_reply.TrySetException(reason))
+        {
+            return false;
+        }
+
+        Release();
+        return true;
+    }
+
+    /// <inheritdoc />
+    void IWatcher.NotifyTerminated(Terminated terminated)
+    {
+        if (_reply.TrySetException(new AskTimeoutException(
+                $"Ask {_describe()} failed at once: the recipient has stopped, so no reply of type {typeof(TReply).Name} will come.",
+                recipientStopped: true)))
         {
             Release();
         }
@@ -112,5 +151,6 @@ internal sealed class PromiseActorRef<TReply> : IActorRef<TReply>
     {
         Interlocked.Exchange(ref _timeout, null)?.Dispose();
         _cancellation.Dispose();
+        Interlocked.Exchange(ref _recipient, null)?.RemoveWatcher(this);
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
 using NerfEngine.Control.Autonomy.Audit;
 using NerfEngine.Control.Autonomy.Gates;
 using NerfEngine.Control.Autonomy.Ledger;
@@ -17,7 +18,9 @@ namespace NerfEngine.Control.Autonomy.Execution;
 /// <remarks>
 /// One message at a time, and the next proposal is read only after the previous decision (and its tool call) is
 /// durable: that is what makes the budget exact under any number of concurrent proposers. Run one per cluster
-/// (singleton); a second writer is fenced off by the journal's sequence numbers and stops.
+/// (singleton), under an <see cref="ExecutorSupervisor"/>. A second writer is caught by the journal's sequence numbers:
+/// the command that hits it fails (asks with <see cref="ExecutorUnavailableException"/>), and the supervisor's restart
+/// recovers the state the journal now holds, the other writer's events included, before the next command.
 /// </remarks>
 public sealed class ExecutorActor : PersistentActor<ExecutorCommand, ExecutorState, ExecutorEvent>
 {
@@ -26,12 +29,18 @@ public sealed class ExecutorActor : PersistentActor<ExecutorCommand, ExecutorSta
     private readonly DecisionEngine _engine;
     private readonly IToolInvoker _invoker;
     private readonly TimeProvider _time;
+    private readonly ExecutorAvailability? _availability;
+    private readonly ILogger? _logger;
 
     /// <summary>Latest caller-provided signals; not persisted (the feeds resend them), only the verdicts they cause are.</summary>
     private DecisionContext _context = DecisionContext.Quiet;
 
     /// <summary>Creates the executor; <paramref name="persistence"/>'s serializer must have <see cref="AutonomySerialization.Register"/>ed.</summary>
-    public ExecutorActor(AutonomyOptions options, PersistenceContext persistence, IToolInvoker invoker, TimeProvider time)
+    /// <param name="availability">Told when each incarnation has recovered (its supervisor's decider tells it failures).</param>
+    /// <param name="logger">Where recoveries after a failure are logged.</param>
+    public ExecutorActor(
+        AutonomyOptions options, PersistenceContext persistence, IToolInvoker invoker, TimeProvider time,
+        ExecutorAvailability? availability = null, ILogger? logger = null)
         : base(options.ExecutorPersistenceId, AutonomySerialization.Behavior(options), persistence)
     {
         ArgumentNullException.ThrowIfNull(invoker);
@@ -39,11 +48,27 @@ public sealed class ExecutorActor : PersistentActor<ExecutorCommand, ExecutorSta
         _engine = new DecisionEngine(options);
         _invoker = invoker;
         _time = time;
+        _availability = availability;
+        _logger = logger;
     }
 
     /// <summary>Props for spawning; each incarnation recovers from the journal.</summary>
-    public static Props<ExecutorCommand> Props(AutonomyOptions options, PersistenceContext persistence, IToolInvoker invoker, TimeProvider time) =>
-        Shared.Fabric.Actors.Props.Create(() => new ExecutorActor(options, persistence, invoker, time));
+    public static Props<ExecutorCommand> Props(
+        AutonomyOptions options, PersistenceContext persistence, IToolInvoker invoker, TimeProvider time,
+        ExecutorAvailability? availability = null, ILogger? logger = null) =>
+        Shared.Fabric.Actors.Props.Create(() => new ExecutorActor(options, persistence, invoker, time, availability, logger));
+
+    /// <summary>
+    /// Props of the executor under its <see cref="ExecutorSupervisor"/>: restarted with backoff on any failure, asks
+    /// answered at once while it recovers. This is how a node runs it.
+    /// </summary>
+    public static Props<ExecutorCommand> SupervisedProps(
+        AutonomyOptions options, PersistenceContext persistence, IToolInvoker invoker, TimeProvider time,
+        ExecutorAvailability availability, ILogger? logger = null) =>
+        ExecutorSupervisor.Props(options, Props(options, persistence, invoker, time, availability, logger), availability, logger);
+
+    /// <summary>A second writer is an operator's mistake to survive, not a rival singleton: restart and recover.</summary>
+    protected override bool StopWhenFenced => false;
 
     /// <inheritdoc />
     protected override async ValueTask OnRecoveryCompletedAsync()
@@ -61,10 +86,32 @@ public sealed class ExecutorActor : PersistentActor<ExecutorCommand, ExecutorSta
         }
 
         Context.Timers.StartPeriodicTimer(StabilityTimerKey, StabilityTick.Instance, _engine.Options.StabilityCheckInterval);
+        if (_availability is { Current: { IsAvailable: false, Failures: > 0 } })
+        {
+            _logger?.LogInformation(
+                "autonomy executor: recovered from the journal up to sequence {SequenceNr}: phase {Phase}, trust {Trust:0.###}, {Decisions} decisions; accepting commands again",
+                LastSequenceNr, (int)State.Phase, State.ExecutorTrust, State.DecisionCount);
+        }
+
+        _availability?.MarkAvailable(LastSequenceNr);
     }
 
     /// <inheritdoc />
     protected override async ValueTask OnCommandAsync(ExecutorCommand command)
+    {
+        try
+        {
+            await HandleAsync(command).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // The supervisor restarts this actor (recovering from the journal); the asker learns now, not at its timeout.
+            ExecutorSupervisor.TryFailAsk(command, ExecutorUnavailableException.NotDecided(ex, PersistenceId));
+            throw;
+        }
+    }
+
+    private async Task HandleAsync(ExecutorCommand command)
     {
         switch (command)
         {
@@ -111,13 +158,16 @@ public sealed class ExecutorActor : PersistentActor<ExecutorCommand, ExecutorSta
         {
             await PersistAllAsync(plan.Events).ConfigureAwait(false);
         }
-        catch (Exception ex)
+        catch (Exception ex) when (propose.ReplyTo is { } replyTo)
         {
-            // Not decided: say so rather than leave the asker waiting; the supervisor restarts from the journal.
-            propose.ReplyTo?.Tell(plan.Decision with
+            // Not decided, and not a verdict: an ask fails with a retryable error; an actor's reply address (which
+            // cannot carry a failure) gets the journal gate's rejection. The supervisor restarts from the journal.
+            var notDecided = ExecutorUnavailableException.NotDecided(ex, PersistenceId);
+            if (!replyTo.TryFailAsk(notDecided))
             {
-                Outcome = new Rejected(GateNames.Journal, $"not decided, the journal refused the write ({ex.GetType().Name}: {ex.Message}); nothing was executed"),
-            });
+                replyTo.Tell(plan.Decision with { Outcome = new Rejected(GateNames.Journal, notDecided.Message) });
+            }
+
             throw;
         }
 

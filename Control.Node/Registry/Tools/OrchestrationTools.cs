@@ -85,6 +85,15 @@ public sealed class OrchestrationTools(IServiceProvider services, RegistryOption
         {
             return await Executor().Ask(build, options.ExecutorAskTimeout, ct).ConfigureAwait(false);
         }
+        catch (ExecutorUnavailableException ex)
+        {
+            // Recovering from its journal (another writer, or the journal unreachable): nothing was decided.
+            throw new ToolFailureException(ToolErrorCodes.Unavailable, ex.Message, retryable: true);
+        }
+        catch (AskTimeoutException stopped) when (stopped.RecipientStopped)
+        {
+            throw new ToolFailureException(ToolErrorCodes.Unavailable, "The autonomy executor has stopped on this node; see the node's log.", retryable: false);
+        }
         catch (TimeoutException)
         {
             throw new ToolFailureException(ToolErrorCodes.Unavailable,

@@ -15,8 +15,10 @@ namespace NerfEngine.Shared.Fabric.Persistence.EventSourcing;
 /// So commands that arrive while a persist is in flight stay in the mailbox until the persist completed and the
 /// code after it (the handler's continuation) ran.</para>
 /// <para>Fencing: when another writer has taken the persistence id, the persist throws
-/// <see cref="JournalConcurrencyException"/>, the actor requests its own stop (whatever its supervisor decides,
-/// it does not start again) and the exception reaches the supervisor, which may escalate it.</para>
+/// <see cref="JournalConcurrencyException"/> and this incarnation persists nothing more. By default (a cluster
+/// singleton that lost its fence) the actor also requests its own stop: whatever its supervisor decides, it does not
+/// start again. An actor that overrides <see cref="StopWhenFenced"/> to false lets its supervisor restart it instead,
+/// and the new incarnation recovers the other writer's events from the journal before its next command.</para>
 /// </remarks>
 /// <typeparam name="TCommand">The actor's message protocol.</typeparam>
 /// <typeparam name="TState">Entity state.</typeparam>
@@ -54,8 +56,15 @@ public abstract class PersistentActor<TCommand, TState, TEvent> : Actor<TCommand
     /// <summary>Highest durable sequence number.</summary>
     protected long LastSequenceNr => Entity.SequenceNr;
 
-    /// <summary>Set once another writer fenced this actor off; it is stopping.</summary>
+    /// <summary>Set once another writer fenced this incarnation off; it persists nothing more.</summary>
     protected JournalConcurrencyException? FencedBy { get; private set; }
+
+    /// <summary>
+    /// True (default): a lost fence stops the actor for good. False: the failure goes to the supervisor like any other,
+    /// whose restart recovers the other writer's events (for an entity where a second writer is an operator's mistake
+    /// to survive, not a rival singleton).
+    /// </summary>
+    protected virtual bool StopWhenFenced => true;
 
     private PersistentState<TState, TEvent> Entity =>
         _entity ?? throw new InvalidOperationException($"'{PersistenceId}' has not recovered yet; state is available from OnRecoveryCompletedAsync on.");
@@ -126,7 +135,7 @@ public abstract class PersistentActor<TCommand, TState, TEvent> : Actor<TCommand
     {
         if (FencedBy is not null)
         {
-            throw new InvalidOperationException($"'{PersistenceId}' was fenced off by another writer and is stopping.", FencedBy);
+            throw new InvalidOperationException($"'{PersistenceId}' was fenced off by another writer; this incarnation persists nothing more.", FencedBy);
         }
 
         try
@@ -136,7 +145,11 @@ public abstract class PersistentActor<TCommand, TState, TEvent> : Actor<TCommand
         catch (JournalConcurrencyException fenced)
         {
             FencedBy = fenced;
-            Context.Stop(Self);
+            if (StopWhenFenced)
+            {
+                Context.Stop(Self);
+            }
+
             throw;
         }
     }

@@ -20,12 +20,16 @@ internal sealed class ExecutorHarness : IAsyncDisposable
     private static readonly TimeSpan AskTimeout = TimeSpan.FromMinutes(10);
     private static readonly TimeSpan Guard = TimeSpan.FromSeconds(60);
 
-    private ExecutorHarness(ActorSystem system, IActorRef<ExecutorCommand> executor, ManualTimeProvider time)
+    private ExecutorHarness(ActorSystem system, IActorRef<ExecutorCommand> executor, ManualTimeProvider time, ExecutorAvailability? availability = null)
     {
         System = system;
         Executor = executor;
         Time = time;
+        Availability = availability;
     }
+
+    /// <summary>Set for a supervised executor (<see cref="StartSupervised"/>).</summary>
+    public ExecutorAvailability? Availability { get; }
 
     public ActorSystem System { get; }
 
@@ -42,6 +46,41 @@ internal sealed class ExecutorHarness : IAsyncDisposable
         });
         var executor = system.Spawn(ExecutorActor.Props(options ?? AutonomyTestData.Options, persistence, invoker, time), "executor");
         return new ExecutorHarness(system, executor, time);
+    }
+
+    /// <summary>The executor as a node runs it: under its <see cref="ExecutorSupervisor"/>, restarted with backoff on the manual clock.</summary>
+    public static ExecutorHarness StartSupervised(PersistenceContext persistence, IToolInvoker invoker, ManualTimeProvider time, AutonomyOptions options)
+    {
+        var system = ActorSystem.Create("autonomy-supervised-test", new ActorSystemOptions { TimeProvider = time });
+        var availability = new ExecutorAvailability(time);
+        var executor = system.Spawn(ExecutorActor.SupervisedProps(options, persistence, invoker, time, availability), "autonomy-executor");
+        return new ExecutorHarness(system, executor, time, availability);
+    }
+
+    /// <summary>
+    /// Moves the manual clock in small steps (each restart's backoff timer is armed just after the failure is decided)
+    /// until <paramref name="condition"/> holds on the supervised executor's availability; fails after a real-time guard.
+    /// </summary>
+    public async Task AdvanceUntilAsync(Func<ExecutorAvailability.Snapshot, bool> condition, TimeSpan step)
+    {
+        var availability = Availability ?? throw new InvalidOperationException("Not a supervised executor.");
+        using var guard = new CancellationTokenSource(Guard);
+        while (!condition(availability.Current))
+        {
+            Time.Advance(step);
+            await Task.Delay(20, guard.Token);
+        }
+    }
+
+    /// <summary>Waits in real time, without moving the clock, until <paramref name="condition"/> holds.</summary>
+    public async Task WaitUntilAsync(Func<ExecutorAvailability.Snapshot, bool> condition)
+    {
+        var availability = Availability ?? throw new InvalidOperationException("Not a supervised executor.");
+        using var guard = new CancellationTokenSource(Guard);
+        while (!condition(availability.Current))
+        {
+            await Task.Delay(10, guard.Token);
+        }
     }
 
     /// <summary>A SQLite journal + snapshot store in a fresh file, on <paramref name="time"/>.</summary>

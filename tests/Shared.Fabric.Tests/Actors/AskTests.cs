@@ -14,6 +14,8 @@ public sealed class AskTests
 
     private sealed record ReleaseHeld : EchoCommand;
 
+    private sealed record FailHeld(Exception Reason) : EchoCommand;
+
     private sealed record Pong(string Text);
 
     /// <summary>Replies to Ping at once; keeps a HoldPing's reply address until told to answer.</summary>
@@ -33,6 +35,9 @@ public sealed class AskTests
                     break;
                 case ReleaseHeld:
                     _held?.Tell(new Pong("late"));
+                    break;
+                case FailHeld fail:
+                    _held?.TryFailAsk(fail.Reason);
                     break;
             }
 
@@ -69,6 +74,41 @@ public sealed class AskTests
         Assert.Contains(echo.Path, error.Message, StringComparison.Ordinal);
         Assert.Contains(nameof(HoldPing), error.Message, StringComparison.Ordinal);
         Assert.Contains(nameof(Pong), error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Ask_of_a_stopped_actor_fails_at_once_instead_of_waiting_out_its_timeout()
+    {
+        await using var system = CreateSystem(new ManualTimeProvider()); // the clock never moves: only the stop can end these asks
+        var echo = system.Spawn(Props.Create(() => new Echo()), "echo");
+        var held = echo.Ask<Pong>(replyTo => new HoldPing(replyTo), TimeSpan.FromMinutes(10));
+        await echo.Ask<Pong>(r => new Ping("flush", r), Expect);
+
+        await system.StopAsync(echo);
+        var pending = await Assert.ThrowsAsync<AskTimeoutException>(() => held.WaitAsync(Expect));
+        var afterwards = await Assert.ThrowsAsync<AskTimeoutException>(
+            () => echo.Ask<Pong>(r => new Ping("too late", r), TimeSpan.FromMinutes(10)).WaitAsync(Expect));
+
+        Assert.True(pending.RecipientStopped);
+        Assert.True(afterwards.RecipientStopped);
+        Assert.Contains("recipient has stopped", afterwards.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_actor_that_cannot_answer_fails_the_ask_with_its_exception()
+    {
+        await using var system = CreateSystem();
+        var echo = system.Spawn(Props.Create(() => new Echo()), "echo");
+        var asking = echo.Ask<Pong>(replyTo => new HoldPing(replyTo), Expect);
+        var probe = new TestProbe(system);
+
+        Assert.False(probe.Ref<Pong>().TryFailAsk(new InvalidOperationException("not an ask")));
+        var holder = await echo.Ask<Pong>(r => new Ping("flush", r), Expect);
+        Assert.Equal("flush", holder.Text);
+        echo.Tell(new FailHeld(new InvalidOperationException("journal unreachable")));
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => asking);
+        Assert.Equal("journal unreachable", error.Message);
     }
 
     [Fact]
