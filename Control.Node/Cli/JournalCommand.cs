@@ -27,7 +27,13 @@ public static class JournalCommand
         CommonOptions.AddTo(replay);
         replay.SetAction(async (parse, ct) =>
         {
+            if (parse.GetValue(from) > parse.GetValue(to))
+            {
+                throw new ArgumentException($"--from {parse.GetValue(from)} is after --to {parse.GetValue(to)}: no sequence number is in that range (both are inclusive).");
+            }
+
             await using var journal = await OpenAsync(parse, ct);
+            await RequireKnownAsync(journal, parse.GetValue(persistenceId), ct);
             var jsonl = parse.GetValue(format) == "jsonl";
             var broken = 0;
             await foreach (var e in new JournalReplay(journal, JournalProjections.All).ReplayAsync(parse.GetValue(persistenceId), parse.GetValue(from), parse.GetValue(to), ct))
@@ -44,6 +50,7 @@ public static class JournalCommand
         verify.SetAction(async (parse, ct) =>
         {
             await using var journal = await OpenAsync(parse, ct);
+            await RequireKnownAsync(journal, parse.GetValue(persistenceId), ct);
             var result = await JournalVerifier.VerifyAsync(journal, parse.GetValue(persistenceId), ct);
             if (result.IsOk)
             {
@@ -65,6 +72,26 @@ public static class JournalCommand
         if (options.Provider == PersistenceProvider.Sqlite && !SqliteFileExists(options.ConnectionString, out var path))
             throw new FileNotFoundException($"no journal at {path} (Persistence:ConnectionString); nothing has been persisted yet, or the path is wrong", path);
         return await PersistenceFactory.OpenJournalAsync(options, cancellationToken: ct);
+    }
+
+    /// <summary>
+    /// A persistence id the journal does not hold would replay nothing and "verify" zero events, both with exit 0, which
+    /// reads as success: name the ids it does hold instead.
+    /// </summary>
+    private static async Task RequireKnownAsync(IEventJournal journal, string? persistenceId, CancellationToken ct)
+    {
+        if (persistenceId is null)
+        {
+            return;
+        }
+
+        var known = await journal.CurrentPersistenceIdsAsync(ct);
+        if (!known.Contains(persistenceId, StringComparer.Ordinal))
+        {
+            throw new ArgumentException(known.Count == 0
+                ? $"no persistence id '{persistenceId}': the journal holds no events yet"
+                : $"no persistence id '{persistenceId}' in the journal; known persistence ids: {string.Join(", ", known.Order(StringComparer.Ordinal))}");
+        }
     }
 
     /// <summary>Opening a missing SQLite file would create an empty journal and "verify" it: say it is missing instead.</summary>

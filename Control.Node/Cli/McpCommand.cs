@@ -53,7 +53,11 @@ public static class McpCommand
 
             var loggers = new SdkLoggerFactory(services.GetRequiredService<ILoggerFactory>(), services.GetRequiredService<McpOptions>().SdkLogLevel);
             var options = services.GetRequiredService<McpToolSurface>().CreateStdioServerOptions(identity!);
-            await using var transport = new StdioServerTransport(options, loggers);
+            // stdin/stdout as StdioServerTransport uses them, but end of input waits for the answers to requests already read.
+            var pipe = new StdioRequestLedger(
+                Console.OpenStandardInput(), Console.OpenStandardOutput(), services.GetRequiredService<McpOptions>().StdioDrainTimeout,
+                services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(McpCommand)));
+            await using var transport = new StreamServerTransport(pipe.Input, pipe.Output, options.ServerInfo?.Name, loggers);
             await using var server = McpServer.Create(transport, options, loggers, services);
             services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(McpCommand)).LogInformation("MCP stdio serving {Tools} tools to agent {Agent} (mode {Mode})",
                 registry.VisibleTo(identity!).Count(), identity!.Name, identity.Mode.ToWireName());

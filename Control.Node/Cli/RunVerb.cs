@@ -36,8 +36,12 @@ public static class RunVerb
     public static Command Create() => NodeRunCommand.Create(
         "control",
         "Run the embedded control node (no servers needed): management HTTP on port 8558, graph engine, detectors, autopilot.",
-        configure: (builder, _) => builder.Services.AddEmbeddedEngine(builder.Configuration).AddEmbeddedControlPlane(builder.Configuration)
-            .AddEveStreamerIngress(builder.Configuration),
+        configure: (builder, parse) =>
+        {
+            CheckReplayArguments(parse);
+            builder.Services.AddEmbeddedEngine(builder.Configuration).AddEmbeddedControlPlane(builder.Configuration)
+                .AddEveStreamerIngress(builder.Configuration);
+        },
         mapRoutes: app =>
         {
             app.MapNerfMcp();
@@ -45,6 +49,18 @@ public static class RunVerb
         },
         work: RunAsync,
         extraOptions: [Pcap, Speed, Serve]);
+
+    /// <summary>A missing capture or a bad --speed is an input error: reported before the journal opens or anything listens.</summary>
+    private static void CheckReplayArguments(ParseResult parse)
+    {
+        if (parse.GetValue(Pcap) is not { } file)
+        {
+            return;
+        }
+
+        if (!file.Exists) throw new FileNotFoundException($"capture file not found: {file.FullName}", file.FullName);
+        ReplaySpeed.Parse(parse.GetValue(Speed)!);
+    }
 
     private static async Task<int> RunAsync(WebApplication app, ParseResult parse, CancellationToken ct)
     {
@@ -63,8 +79,6 @@ public static class RunVerb
             await app.WaitForShutdownAsync(ct);
             return 0;
         }
-        if (!file.Exists) throw new FileNotFoundException($"capture file not found: {file.FullName}", file.FullName);
-
         var speed = ReplaySpeed.Parse(parse.GetValue(Speed)!);
         var feed = app.Services.GetRequiredService<EventCardFeed>();
         using var printer = feed.Subscribe(card => EventCardRenderer.Render(AnsiConsole.Console, card));

@@ -40,6 +40,12 @@ public sealed class McpOptions
     /// <summary>Lowest level of the MCP SDK's own log messages that is kept (it logs refused calls as warnings; the audit has them).</summary>
     public Microsoft.Extensions.Logging.LogLevel SdkLogLevel { get; set; } = Microsoft.Extensions.Logging.LogLevel.Error;
 
+    /// <summary>
+    /// <c>mcp --stdio</c>: when stdin closes, how long the server keeps answering the requests it already read before it
+    /// exits anyway (a client that pipes requests and closes stdin still gets every answer).
+    /// </summary>
+    public TimeSpan StdioDrainTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
     /// <summary>Server name reported in initialize.</summary>
     public string ServerName { get; set; } = "nerf-control";
 
@@ -56,6 +62,7 @@ public sealed class McpOptions
         if (MaxRequestBytes < 1024) errors.Add("Mcp:MaxRequestBytes must be at least 1024.");
         if (IngestJobHistory < 1) errors.Add("Mcp:IngestJobHistory must be at least 1.");
         if (IngestQueueCapacity < 1) errors.Add("Mcp:IngestQueueCapacity must be at least 1.");
+        if (StdioDrainTimeout <= TimeSpan.Zero) errors.Add("Mcp:StdioDrainTimeout must be positive.");
         foreach (var origin in AllowedOrigins)
         {
             if (!Uri.TryCreate(origin, UriKind.Absolute, out var uri) || uri.AbsolutePath != "/" || origin.EndsWith('/'))

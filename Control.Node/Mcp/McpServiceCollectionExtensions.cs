@@ -56,7 +56,7 @@ public static class McpServiceCollectionExtensions
         services.AddSingleton<IToolGroup, OrchestrationTools>();
         Copilot.CopilotToolServices.AddCopilotTools(services, configuration);
         NerfEngine.Control.LiveIngest.LiveIngestServiceCollectionExtensions.AddLiveIngest(services, configuration);
-        services.AddSingleton(_ => new PcapPathPolicy(mcp.PcapDirectory));
+        services.AddSingleton(sp => PcapPathPolicy.CreatingRoot(mcp.PcapDirectory, sp.GetRequiredService<ILogger<PcapPathPolicy>>()));
         services.TryAddSingleton<IPcapIngestor, EmbeddedPcapIngestor>();
         services.AddSingleton(sp => new IngestJobQueue(sp.GetRequiredService<IPcapIngestor>(), mcp.IngestQueueCapacity, mcp.IngestJobHistory,
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<IngestJobQueue>>()));

@@ -24,7 +24,10 @@ public sealed class ToolMetrics
     /// <summary>Calls refused by the minimum interval.</summary>
     public long RateLimited => Interlocked.Read(ref _rateLimited);
 
-    /// <summary>Admitted mutating calls (budget units consumed).</summary>
+    /// <summary>
+    /// Admitted mutating calls that kept their budget unit, counted when the call ends: a call whose tool failed with no
+    /// effect got its unit back and is not counted; refused calls (rate limit, budget, arguments) never are.
+    /// </summary>
     public long Mutations => Interlocked.Read(ref _mutations);
 
     /// <summary>Calls refused by a spent mutation budget.</summary>

@@ -186,7 +186,7 @@ public sealed class ToolRegistry
                 metrics.RejectedArguments();
                 return await audit.RefuseAsync(entry, new ToolError(
                     ToolErrorCodes.InvalidArguments,
-                    $"Invalid arguments for {descriptor.Name} ({bound.Errors.Count} problem{(bound.Errors.Count == 1 ? string.Empty : "s")}): {string.Join("; ", bound.Errors)}. " +
+                    $"Invalid arguments for {descriptor.Name} ({bound.Errors.Count} problem{(bound.Errors.Count == 1 ? string.Empty : "s")}): {string.Join("; ", bound.Errors).TrimEnd('.')}. " +
                     "Fix them and call again; list_tools_schema shows the input schema.",
                     Details: bound.Errors)).ConfigureAwait(false);
             }
@@ -206,13 +206,13 @@ public sealed class ToolRegistry
                 return await audit.RefuseAsync(entry, decision.Error).ConfigureAwait(false);
             }
 
-            if (descriptor.Mutates)
-            {
-                metrics.Mutated();
-            }
-
             if (call.DryRun)
             {
+                if (descriptor.Mutates)
+                {
+                    metrics.Mutated();
+                }
+
                 // A dry run's single record is its admission (for a mutating tool, durable before the reply).
                 var effect = prepared.EstimateEffect();
                 if (!await audit.WriteAsync(descriptor.Mutates, AuditOutcomes.DryRun, null, null, ToolSummary.Bound("would: " + effect, _options.AuditMaxSummaryChars), admitted: true, committed: false).ConfigureAwait(false))
@@ -225,10 +225,11 @@ public sealed class ToolRegistry
 
             if (descriptor.Mutates && !await audit.WriteAheadAsync().ConfigureAwait(false))
             {
+                metrics.Mutated(); // the unit stays spent (see AdmissionControl)
                 return audit.Unjournaled(entry);
             }
 
-            return await ExecuteAsync(entry, prepared, audit, cancellationToken).ConfigureAwait(false);
+            return await ExecuteAsync(entry, prepared, audit, decision.BudgetUnitAt, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -236,48 +237,73 @@ public sealed class ToolRegistry
         }
     }
 
-    private async ValueTask<ToolCallResult> ExecuteAsync(Entry entry, IPreparedCall prepared, Pending audit, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs an admitted call. A mutation counts in <see cref="ToolMetrics.Mutations"/> and keeps its budget unit unless its
+    /// tool failed with no effect and that outcome is journaled (then the unit is refunded).
+    /// </summary>
+    private async ValueTask<ToolCallResult> ExecuteAsync(
+        Entry entry, IPreparedCall prepared, Pending audit, DateTimeOffset? budgetUnitAt, CancellationToken cancellationToken)
     {
         var descriptor = entry.Descriptor;
-        PreparedOutput output;
+        var refunded = false;
         try
         {
-            output = await prepared.ExecuteAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (ToolFailureException ex)
-        {
-            entry.Metrics.Errored();
-            await audit.WriteAsync(descriptor.Mutates, AuditOutcomes.ForToolError(ex.Error.Code), ex.Error.Code, ex.Error.Message, null, admitted: true, committed: false).ConfigureAwait(false);
-            return new ToolCallResult(audit.Call.CallId, descriptor.Name, ToolCallStatus.ToolError, null, ex.Error, Committed: false);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            entry.Metrics.Errored();
-            _logger.LogError(ex, "Tool {Tool} failed (call {CallId})", descriptor.Name, audit.Call.CallId);
-            return await audit.FailAsync(entry, AuditOutcomes.InternalError, $"{descriptor.Name} failed inside the node ({ex.GetType().Name}); the error is logged under call id {audit.Call.CallId}.", committed: false).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            entry.Metrics.Errored();
-            await audit.WriteAsync(descriptor.Mutates, AuditOutcomes.InternalError, "cancelled", "The call was cancelled by the caller.", null, admitted: true, committed: false).ConfigureAwait(false);
-            throw;
-        }
+            PreparedOutput output;
+            try
+            {
+                output = await prepared.ExecuteAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (ToolFailureException ex)
+            {
+                entry.Metrics.Errored();
+                var noEffect = descriptor.Mutates && ex.NoEffect;
+                var outcome = noEffect ? AuditOutcomes.NoEffect : AuditOutcomes.ForToolError(ex.Error.Code);
+                var journaled = await audit.WriteAsync(descriptor.Mutates, outcome, ex.Error.Code, ex.Error.Message, null, admitted: true, committed: false).ConfigureAwait(false);
+                if (noEffect && journaled && budgetUnitAt is { } unit)
+                {
+                    // Only once the no-effect outcome is journaled: a restore then agrees that the unit was given back.
+                    Admission.Refund(audit.Call.Agent.Name, unit);
+                    refunded = true;
+                }
 
-        var problems = entry.Definition.OutputSchema.Validate(output.Json);
-        if (problems.Count > 0)
-        {
-            entry.Metrics.Errored();
-            entry.Metrics.WithheldOutput();
-            _logger.LogError("Tool {Tool} produced output that fails its schema (call {CallId}): {Problems}", descriptor.Name, audit.Call.CallId, string.Join("; ", problems));
-            return await audit.FailAsync(entry, AuditOutcomes.OutputInvalid,
-                $"{descriptor.Name} produced a result that does not match its output schema; it was withheld (call id {audit.Call.CallId}).",
-                ToolSummary.Bound(string.Join("; ", problems), _options.AuditMaxSummaryChars), committed: true).ConfigureAwait(false);
-        }
+                return new ToolCallResult(audit.Call.CallId, descriptor.Name, ToolCallStatus.ToolError, null, ex.Error, Committed: false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                entry.Metrics.Errored();
+                _logger.LogError(ex, "Tool {Tool} failed (call {CallId})", descriptor.Name, audit.Call.CallId);
+                return await audit.FailAsync(entry, AuditOutcomes.InternalError, $"{descriptor.Name} failed inside the node ({ex.GetType().Name}); the error is logged under call id {audit.Call.CallId}.", committed: false).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                entry.Metrics.Errored();
+                await audit.WriteAsync(descriptor.Mutates, AuditOutcomes.InternalError, "cancelled", "The call was cancelled by the caller.", null, admitted: true, committed: false).ConfigureAwait(false);
+                throw;
+            }
 
-        var structured = output.Json;
-        var summary = output.Summary.Length > 0 ? output.Summary : ToolSummary.Describe(structured, _options.AuditMaxSummaryChars);
-        await audit.WriteAsync(descriptor.Mutates, AuditOutcomes.Ok, null, null, ToolSummary.Bound(summary, _options.AuditMaxSummaryChars), admitted: true, committed: true).ConfigureAwait(false);
-        return new ToolCallResult(audit.Call.CallId, descriptor.Name, ToolCallStatus.Succeeded, structured, null, Committed: true);
+            var problems = entry.Definition.OutputSchema.Validate(output.Json);
+            if (problems.Count > 0)
+            {
+                entry.Metrics.Errored();
+                entry.Metrics.WithheldOutput();
+                _logger.LogError("Tool {Tool} produced output that fails its schema (call {CallId}): {Problems}", descriptor.Name, audit.Call.CallId, string.Join("; ", problems));
+                return await audit.FailAsync(entry, AuditOutcomes.OutputInvalid,
+                    $"{descriptor.Name} produced a result that does not match its output schema; it was withheld (call id {audit.Call.CallId}).",
+                    ToolSummary.Bound(string.Join("; ", problems), _options.AuditMaxSummaryChars), committed: true).ConfigureAwait(false);
+            }
+
+            var structured = output.Json;
+            var summary = output.Summary.Length > 0 ? output.Summary : ToolSummary.Describe(structured, _options.AuditMaxSummaryChars);
+            await audit.WriteAsync(descriptor.Mutates, AuditOutcomes.Ok, null, null, ToolSummary.Bound(summary, _options.AuditMaxSummaryChars), admitted: true, committed: true).ConfigureAwait(false);
+            return new ToolCallResult(audit.Call.CallId, descriptor.Name, ToolCallStatus.Succeeded, structured, null, Committed: true);
+        }
+        finally
+        {
+            if (descriptor.Mutates && !refunded)
+            {
+                entry.Metrics.Mutated();
+            }
+        }
     }
 
     /// <summary>Records an MCP-level event that never became a tool call (refused request, protocol error, tools/list).</summary>

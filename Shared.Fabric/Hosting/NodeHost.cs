@@ -15,6 +15,9 @@ namespace NerfEngine.Shared.Fabric.Hosting;
 /// </summary>
 public static class NodeHost
 {
+    /// <summary>Category of the generic host's own log messages.</summary>
+    private const string HostCategory = "Microsoft.Extensions.Hosting.Internal.Host";
+
     /// <summary>Environment variables with this prefix override configuration: NERF__Management__Port=9000.</summary>
     public const string EnvironmentPrefix = "NERF__";
 
@@ -29,7 +32,10 @@ public static class NodeHost
 
         AddLayers(builder.Configuration, builder.Environment.EnvironmentName, overrides);
 
-        ConfigureLogging(builder);
+        var starting = new StartWindow();
+        builder.Services.AddSingleton(starting);
+        builder.Services.AddSingleton(new ListenerSettings());
+        ConfigureLogging(builder, starting);
 
         builder.Services.AddOptions<NodeOptions>().Bind(builder.Configuration.GetSection(NodeOptions.Section))
             .PostConfigure(o => { if (o.Roles.Count == 0) o.Roles.Add(role); });
@@ -42,6 +48,31 @@ public static class NodeHost
             .AddCheck<MembershipReadinessCheck>("membership", tags: [ManagementRoutes.ReadyTag]);
         builder.WebHost.UseManagementEndpoint(builder.Configuration);
         return builder;
+    }
+
+    /// <summary>
+    /// Starts a node built by <see cref="CreateBuilder"/>. A listener whose address is in use ends the start with one
+    /// <see cref="IOException"/> naming the address and the setting to change (<see cref="ListenerSettings"/>), which
+    /// <see cref="CliRunner"/> prints as one <c>error:</c> line; the host's own log of the failed start (the whole exception
+    /// with its stack, at Error) is held back because the exception itself reaches the caller.
+    /// </summary>
+    public static async Task StartAsync(WebApplication app, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var window = app.Services.GetRequiredService<StartWindow>();
+        window.Open = true;
+        try
+        {
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException ex) when (app.Services.GetRequiredService<ListenerSettings>().DescribeAddressInUse(ex) is { } clear)
+        {
+            throw new IOException(clear, ex);
+        }
+        finally
+        {
+            window.Open = false;
+        }
     }
 
     /// <summary>
@@ -71,10 +102,15 @@ public static class NodeHost
     }
 
     /// <summary>Console logging: one line per event for people, or JSON (<c>Logging:Format=json</c>) for collectors.</summary>
-    private static void ConfigureLogging(WebApplicationBuilder builder)
+    private static void ConfigureLogging(WebApplicationBuilder builder, StartWindow starting)
     {
         builder.Logging.ClearProviders();
         builder.Logging.AddConfiguration(builder.Configuration.GetSection("Logging"));
+        // The host logs a failed start (event 11) at Error with the whole exception; StartAsync rethrows it to the caller,
+        // so while a start is in progress that log would only repeat it as a multi-kilobyte stack. The category's other
+        // logs keep the configured level.
+        var hostMinimum = ConfiguredLevel(builder.Configuration, HostCategory);
+        builder.Logging.AddFilter(HostCategory, level => level >= hostMinimum && !(starting.Open && level == LogLevel.Error));
         var format = builder.Configuration["Logging:Format"] ?? "simple";
         if (string.Equals(format, "json", StringComparison.OrdinalIgnoreCase))
         {
@@ -98,5 +134,23 @@ public static class NodeHost
         // Console logs go to stderr so stdout stays clean for --json summaries and MCP stdio.
         builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(
             o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+    }
+
+    /// <summary>The level <c>Logging:LogLevel</c> sets for <paramref name="category"/> (longest matching prefix, else Default, else Information).</summary>
+    private static LogLevel ConfiguredLevel(IConfiguration configuration, string category)
+    {
+        var levels = configuration.GetSection("Logging:LogLevel");
+        for (var name = category; name.Length > 0; name = name.LastIndexOf('.') is var dot and > 0 ? name[..dot] : string.Empty)
+        {
+            if (Enum.TryParse<LogLevel>(levels[name], ignoreCase: true, out var level)) return level;
+        }
+
+        return Enum.TryParse<LogLevel>(levels["Default"], ignoreCase: true, out var fallback) ? fallback : LogLevel.Information;
+    }
+
+    /// <summary>Set while <see cref="StartAsync"/> runs (read by the host-log filter).</summary>
+    private sealed class StartWindow
+    {
+        public volatile bool Open;
     }
 }

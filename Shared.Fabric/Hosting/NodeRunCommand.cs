@@ -18,7 +18,10 @@ public static class NodeRunCommand
     };
 
     /// <param name="role">Default role when configuration names none.</param>
-    /// <param name="configure">Adds the executable's services and options to the host.</param>
+    /// <param name="configure">
+    /// Adds the executable's services and options to the host; runs before anything starts, so it is also where the
+    /// verb's own arguments are checked (an error thrown here leaves no journal, banner or listener behind).
+    /// </param>
     /// <param name="mapRoutes">Adds the executable's HTTP routes beside management's.</param>
     /// <param name="work">Optional foreground job after start (e.g. a replay); its exit code ends the run.</param>
     public static Command Create(
@@ -40,7 +43,7 @@ public static class NodeRunCommand
             await using var app = builder.Build();
             app.MapManagement();
             mapRoutes?.Invoke(app);
-            await app.StartAsync(ct);
+            await NodeHost.StartAsync(app, ct);
             var health = await NodeHealthReport.ReadAsync(app, ct);
             health.Render(AnsiConsole.Console);
             if (work is not null)

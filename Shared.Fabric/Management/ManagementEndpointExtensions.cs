@@ -1,6 +1,8 @@
 using System.Net;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using NerfEngine.Shared.Fabric.Hosting;
 
 namespace NerfEngine.Shared.Fabric.Management;
 
@@ -20,6 +22,7 @@ public static class ManagementEndpointExtensions
                 : IPAddress.TryParse(options.Hostname, out var ip) ? ip
                 : throw new InvalidOperationException(
                     $"Management:Hostname must be an IP address (or 0.0.0.0 / *), got '{options.Hostname}'.");
+            kestrel.ApplicationServices?.GetService<ListenerSettings>()?.Add(address, options.Port, "management HTTP", $"{ManagementOptions.Section}:Port");
             kestrel.Listen(address, options.Port);
         });
     }

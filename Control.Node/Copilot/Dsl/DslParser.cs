@@ -92,7 +92,7 @@ public static partial class DslParser
 
         if (root.ValueKind != JsonValueKind.Array)
         {
-            throw new DslParseException("plan must be a JSON array of {\"verb\": …, \"args\": […]} steps.");
+            throw new DslParseException("plan must be a JSON array of {\"verb\": …, \"args\": […]} steps");
         }
 
         var steps = new List<DslStep>();
@@ -103,7 +103,7 @@ public static partial class DslParser
             {
                 if (item.ValueKind != JsonValueKind.Object || !item.TryGetProperty("verb", out JsonElement verb) || verb.ValueKind != JsonValueKind.String)
                 {
-                    throw new DslParseException("each step must be an object with a string \"verb\".");
+                    throw new DslParseException("each step must be an object with a string \"verb\"");
                 }
 
                 var args = new List<string>();
@@ -139,7 +139,7 @@ public static partial class DslParser
     {
         JsonValueKind.String => arg.GetString()!,
         JsonValueKind.Number => arg.GetRawText(),
-        _ => throw new DslParseException($"arguments must be strings or numbers, not {arg.ValueKind.ToString().ToLowerInvariant()}."),
+        _ => throw new DslParseException($"arguments must be strings or numbers, not {arg.ValueKind.ToString().ToLowerInvariant()}"),
     };
 
     /// <summary>Validates and normalises one step.</summary>
@@ -148,7 +148,7 @@ public static partial class DslParser
     {
         if (!Enum.TryParse(verb.Trim(), ignoreCase: true, out DslVerb v) || !Enum.IsDefined(v) || int.TryParse(verb, out _) || verb.Contains(','))
         {
-            throw new DslParseException($"unknown verb '{verb}'; expected one of FOCUS, WINDOW, FILTER, ANALYZE, CLUSTER, TRACE, EXPAND, SUMMARIZE, ASSESS.");
+            throw new DslParseException($"unknown verb '{verb}'; expected one of FOCUS, WINDOW, FILTER, ANALYZE, CLUSTER, TRACE, EXPAND, SUMMARIZE, ASSESS");
         }
 
         return v switch
@@ -160,7 +160,7 @@ public static partial class DslParser
             DslVerb.Cluster => new DslStep(v, [OneOf("CLUSTER", args, ClusterMethods)]),
             DslVerb.Trace => new DslStep(v, [Depth("TRACE", args, DefaultTraceDepth)]),
             DslVerb.Expand => new DslStep(v, [Depth("EXPAND", args, DefaultExpandDepth)]),
-            _ => args.Count == 0 ? new DslStep(v, []) : throw new DslParseException($"{v.ToString().ToUpperInvariant()} takes no arguments."),
+            _ => args.Count == 0 ? new DslStep(v, []) : throw new DslParseException($"{v.ToString().ToUpperInvariant()} takes no arguments"),
         };
     }
 
@@ -229,7 +229,7 @@ public static partial class DslParser
     {
         if (args.Count != 1 || !TryResolveNode(args[0], out _))
         {
-            throw new DslParseException($"FOCUS takes one IP address or node:0x… id, got '{string.Join(' ', args)}'.");
+            throw new DslParseException($"FOCUS takes one IP address or node:0x… id, got '{string.Join(' ', args)}'");
         }
 
         return args[0].Trim();
@@ -240,7 +240,7 @@ public static partial class DslParser
         if (args.Count == 1 && args[0].Equals("all", StringComparison.OrdinalIgnoreCase)) return ["all"];
         if (args.Count == 1 && TryParseDuration(args[0], out _)) return [args[0].ToLowerInvariant()];
         if (args.Count == 2 && args[0].Equals("since", StringComparison.OrdinalIgnoreCase) && TryParseInstant(args[1], out _)) return ["since", args[1]];
-        throw new DslParseException($"WINDOW takes a duration (90s, 5m, 1h), 'since <unix-ns|ISO-8601>' or 'all', got '{string.Join(' ', args)}'.");
+        throw new DslParseException($"WINDOW takes a duration (90s, 5m, 1h), 'since <unix-ns|ISO-8601>' or 'all', got '{string.Join(' ', args)}'");
     }
 
     private static string[] Filter(IReadOnlyList<string> args)
@@ -249,13 +249,13 @@ public static partial class DslParser
         Match m = FilterPattern().Match(string.Join(' ', args));
         if (!m.Success)
         {
-            throw new DslParseException($"FILTER takes '<field> <op> <number>' with field one of {string.Join(", ", FilterFields)} and op one of {string.Join(" ", FilterOperators)}, or 'clear'; got '{string.Join(' ', args)}'.");
+            throw new DslParseException($"FILTER takes '<field> <op> <number>' with field one of {string.Join(", ", FilterFields)} and op one of {string.Join(" ", FilterOperators)}, or 'clear'; got '{string.Join(' ', args)}'");
         }
 
         string field = m.Groups[1].Value.ToLowerInvariant();
         if (!FilterFields.Contains(field))
         {
-            throw new DslParseException($"FILTER field '{field}' is unknown; expected one of {string.Join(", ", FilterFields)}.");
+            throw new DslParseException($"FILTER field '{field}' is unknown; expected one of {string.Join(", ", FilterFields)}");
         }
 
         string op = m.Groups[2].Value == "==" ? "=" : m.Groups[2].Value;
@@ -269,7 +269,7 @@ public static partial class DslParser
         if (arg == "fan_out") arg = "fanout";
         if (arg is null || !allowed.Contains(arg))
         {
-            throw new DslParseException($"{verb} takes one of {string.Join(", ", allowed)}, got '{string.Join(' ', args)}'.");
+            throw new DslParseException($"{verb} takes one of {string.Join(", ", allowed)}, got '{string.Join(' ', args)}'");
         }
 
         return arg;
@@ -282,11 +282,11 @@ public static partial class DslParser
         Match m = DepthPattern().Match(joined);
         if (!m.Success)
         {
-            throw new DslParseException($"{verb} takes an optional 'depth N' (N ≥ 1), got '{joined}'.");
+            throw new DslParseException($"{verb} takes an optional 'depth N' (N ≥ 1), got '{joined}'");
         }
 
         int depth = m.Groups[1].Success ? int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) : fallback;
-        if (depth < 1) throw new DslParseException($"{verb} depth must be ≥ 1, got {depth}.");
+        if (depth < 1) throw new DslParseException($"{verb} depth must be ≥ 1, got {depth}");
         return depth.ToString(CultureInfo.InvariantCulture);
     }
 

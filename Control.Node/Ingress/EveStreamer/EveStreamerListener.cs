@@ -2,6 +2,8 @@ using System.Net;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using NerfEngine.Shared.Fabric.Hosting;
 
 namespace NerfEngine.Control.Ingress.EveStreamer;
 
@@ -47,6 +49,7 @@ public sealed class EveStreamerListener
 
         var address = _options.BindAddress()
             ?? throw new InvalidOperationException($"{EveStreamerOptions.Section}:Hostname must be an IP address, got '{_options.Hostname}'.");
+        kestrel.ApplicationServices?.GetService<ListenerSettings>()?.Add(address, _options.Port, "the eve-streamer gRPC ingress", $"{EveStreamerOptions.Section}:Port");
         kestrel.Listen(address, _options.Port, listen =>
         {
             listen.Protocols = HttpProtocols.Http2;

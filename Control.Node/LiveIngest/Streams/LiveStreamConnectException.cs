@@ -1,4 +1,5 @@
 using System.Net.WebSockets;
+using System.Security.Authentication;
 using Microsoft.AspNetCore.WebUtilities;
 
 namespace NerfEngine.Control.LiveIngest.Streams;
@@ -58,13 +59,37 @@ public sealed class LiveStreamConnectException : Exception
             > 0 => new(LiveStreamFailure.NotAWebSocket,
                 $"not a WebSocket stream: {endpoint} answered {answered} instead of 101 Switching Protocols; check the URL and path", error)
             { HttpStatus = status },
-            _ => new(LiveStreamFailure.Unreachable, $"could not reach {endpoint}: {Innermost(error).Message}", error),
+            _ => new(LiveStreamFailure.Unreachable, $"could not reach {endpoint}: {Unreached(endpoint, error)}", error),
         };
     }
 
-    private static Exception Innermost(Exception error)
+    /// <summary>
+    /// Why nothing answered, in words: a TLS handshake that failed on framing (what SslStream says when the server
+    /// answers in cleartext) most often means a wss:// URL for a plain ws:// endpoint, and SslStream's own message does
+    /// not say so.
+    /// </summary>
+    private static string Unreached(string endpoint, Exception error)
     {
-        while (error.InnerException is { } inner) error = inner;
-        return error;
+        var innermost = Innermost(error);
+        if (!Chain(error).Any(e => e is AuthenticationException))
+        {
+            return innermost.Message;
+        }
+
+        return innermost.Message.Contains("certificate", StringComparison.OrdinalIgnoreCase)
+            ? $"TLS handshake failed: the server's certificate was not accepted ({innermost.Message})"
+            : endpoint.StartsWith("wss://", StringComparison.OrdinalIgnoreCase)
+                ? $"TLS handshake failed — is this a plain ws:// endpoint? If so, use ws://{endpoint["wss://".Length..]} ({innermost.Message})"
+                : $"TLS handshake failed ({innermost.Message})";
     }
+
+    private static IEnumerable<Exception> Chain(Exception error)
+    {
+        for (Exception? e = error; e is not null; e = e.InnerException)
+        {
+            yield return e;
+        }
+    }
+
+    private static Exception Innermost(Exception error) => Chain(error).Last();
 }

@@ -12,7 +12,9 @@ namespace NerfEngine.Control.Registry.Admission;
 /// A refused call consumes nothing: a rate-limited call does not spend budget and a budget-refused call
 /// does not take the rate-limit slot. An admitted call keeps its budget unit even if its handler then
 /// fails (the engine may have changed before failing) or the journal refuses its write-ahead audit record, which is
-/// the conservative reading of a budget. What survives a restart is what the audit journal holds
+/// the conservative reading of a budget — unless the handler declares that it failed with no effect, when the registry
+/// gives the unit back (<see cref="Refund"/>; the rate-limit slot stays taken, since the interval protects the tool's
+/// collaborator, e.g. the model, whether or not the call changed anything). What survives a restart is what the audit journal holds
 /// (<see cref="Restore"/>): the registry writes an admitted mutation's record before running it.
 /// </remarks>
 public sealed class AdmissionControl
@@ -87,7 +89,25 @@ public sealed class AdmissionControl
                 _lastAdmitted[rateKey] = now;
             }
 
-            return new AdmissionDecision(true, null, remaining);
+            return new AdmissionDecision(true, null, remaining, tool.Mutates ? new DateTimeOffset(now, TimeSpan.Zero) : null);
+        }
+    }
+
+    /// <summary>
+    /// Gives back the budget unit an admitted mutation took at <paramref name="budgetUnitAt"/> (its tool failed with no
+    /// effect). A unit that already left the window is gone anyway; the agent's other units are untouched.
+    /// </summary>
+    public void Refund(string agent, DateTimeOffset budgetUnitAt)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(agent);
+        lock (_lock)
+        {
+            var times = Window(agent, _time.GetUtcNow().UtcTicks);
+            var kept = times.ToList();
+            if (kept.Remove(budgetUnitAt.UtcTicks))
+            {
+                Refill(times, kept);
+            }
         }
     }
 
@@ -111,14 +131,18 @@ public sealed class AdmissionControl
         lock (_lock)
         {
             var times = Window(agent, _time.GetUtcNow().UtcTicks);
-            var merged = times.Concat(admittedAt.Select(t => t.UtcTicks)).Order().ToList();
-            times.Clear();
-            foreach (var t in merged)
-            {
-                times.Enqueue(t);
-            }
-
+            Refill(times, times.Concat(admittedAt.Select(t => t.UtcTicks)).Order().ToList());
             Window(agent, _time.GetUtcNow().UtcTicks);
+        }
+    }
+
+    /// <summary>Replaces a window's contents with <paramref name="ticks"/> (oldest first).</summary>
+    private static void Refill(Queue<long> times, List<long> ticks)
+    {
+        times.Clear();
+        foreach (var t in ticks)
+        {
+            times.Enqueue(t);
         }
     }
 

@@ -12,6 +12,12 @@ public static class AuditOutcomes
     /// </summary>
     public const string Admitted = "admitted";
     public const string DryRun = "dry_run";
+
+    /// <summary>
+    /// An admitted mutation whose tool failed before changing anything (<see cref="ToolFailureException.NoEffect"/>; the
+    /// error code says why): its budget unit was given back, and a budget restore does not count its call id.
+    /// </summary>
+    public const string NoEffect = "no_effect";
     public const string InvalidArguments = "invalid_arguments";
     public const string RateLimited = "rate_limited";
     public const string MutationBudgetExceeded = "mutation_budget_exceeded";

@@ -126,12 +126,14 @@ public sealed class AuditTrail : IAsyncDisposable
 
     /// <summary>
     /// Admitted mutations per agent newer than <paramref name="since"/>, read from the journal (budget restore). A call
-    /// counts once however many of its records carry the mutation tag (its write-ahead admission and its outcome).
+    /// counts once however many of its records carry the mutation tag (its write-ahead admission and its outcome), and
+    /// not at all when its outcome is <see cref="AuditOutcomes.NoEffect"/> (the unit was refunded); a call with only its
+    /// admission record (interrupted) counts.
     /// </summary>
     public async Task<IReadOnlyDictionary<string, List<DateTimeOffset>>> ReadMutationsSinceAsync(DateTimeOffset since, CancellationToken cancellationToken = default)
     {
-        var byAgent = new Dictionary<string, List<DateTimeOffset>>(StringComparer.Ordinal);
-        var calls = new HashSet<Guid>();
+        var calls = new Dictionary<Guid, (string Agent, DateTimeOffset At)>();
+        var refunded = new HashSet<Guid>();
         await foreach (var stored in _journal.ReadEventsByTagAsync(AuditRecord.MutationTag, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             if (stored.PersistenceId != PersistenceId || stored.Timestamp < since || stored.Manifest != AuditRecord.Manifest)
@@ -140,15 +142,33 @@ public sealed class AuditTrail : IAsyncDisposable
             }
 
             var record = AuditRecord.FromPayload(stored.Payload.Span);
-            if (record.Timestamp >= since && calls.Add(record.Id))
+            if (record.Timestamp < since)
             {
-                if (!byAgent.TryGetValue(record.Agent, out var list))
-                {
-                    byAgent[record.Agent] = list = [];
-                }
-
-                list.Add(record.Timestamp);
+                continue;
             }
+
+            if (record.Outcome == AuditOutcomes.NoEffect)
+            {
+                refunded.Add(record.Id);
+            }
+
+            calls.TryAdd(record.Id, (record.Agent, record.Timestamp));
+        }
+
+        var byAgent = new Dictionary<string, List<DateTimeOffset>>(StringComparer.Ordinal);
+        foreach (var (id, (agent, at)) in calls)
+        {
+            if (refunded.Contains(id))
+            {
+                continue;
+            }
+
+            if (!byAgent.TryGetValue(agent, out var list))
+            {
+                byAgent[agent] = list = [];
+            }
+
+            list.Add(at);
         }
 
         return byAgent;

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Microsoft.Extensions.Logging;
 
 namespace NerfEngine.Control.Registry.Ingest;
 
@@ -17,6 +18,36 @@ public sealed partial class PcapPathPolicy
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(root);
         _configuredRoot = root;
+    }
+
+    /// <summary>
+    /// The policy for <paramref name="root"/>, creating the directory when it does not exist yet (a fresh node has no
+    /// <c>.nerf/pcap</c>; without it ingest_pcap could only answer UNAVAILABLE). A directory that cannot be created is
+    /// logged and left to <see cref="Resolve"/> to report.
+    /// </summary>
+    public static PcapPathPolicy CreatingRoot(string root, ILogger logger)
+    {
+        ArgumentNullException.ThrowIfNull(logger);
+        var policy = new PcapPathPolicy(root);
+        var full = Path.GetFullPath(root);
+        if (Directory.Exists(full))
+        {
+            return policy;
+        }
+
+        try
+        {
+            Directory.CreateDirectory(full);
+            logger.LogInformation(
+                "ingest_pcap: created the capture directory {Directory} (Mcp:PcapDirectory); put capture files there", full);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            logger.LogWarning(
+                "ingest_pcap: the capture directory {Directory} (Mcp:PcapDirectory) does not exist and could not be created: {Reason}", full, ex.Message);
+        }
+
+        return policy;
     }
 
     /// <summary>The allowed directory as configured.</summary>

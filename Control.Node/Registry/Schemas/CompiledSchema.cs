@@ -325,7 +325,7 @@ internal sealed partial class CompiledSchema
                 else if (!AdditionalAllowed)
                 {
                     context.Push(property.Name);
-                    context.Report("unknown property");
+                    context.Report("unknown property" + ToolSchema.Accepted(Properties?.Select(p => p.Name) ?? []));
                     context.Pop();
                 }
             }

@@ -128,8 +128,16 @@ public sealed class ToolSchema
             ValidationErrorKind.TooFewItems when s?.MinItems is { } min and > 0 => $" (at least {min} items)",
             ValidationErrorKind.PatternMismatch when s?.Pattern is { } p => $" (pattern {p})",
             ValidationErrorKind.NotInEnumeration when s?.Enumeration is { Count: > 0 } values => $" (one of {string.Join(", ", values)})",
+            ValidationErrorKind.NoAdditionalPropertiesAllowed when s is not null => Accepted(s.ActualSchema.ActualProperties.Keys),
             _ => string.Empty,
         };
+    }
+
+    /// <summary>What an unknown property's error adds: the properties the object does accept (so a typo is one look away).</summary>
+    internal static string Accepted(IEnumerable<string> names)
+    {
+        var list = string.Join(", ", names);
+        return list.Length == 0 ? " (this object takes no properties)" : $" (accepted properties: {list})";
     }
 
     /// <summary>NumberTooBig → "number too big".</summary>

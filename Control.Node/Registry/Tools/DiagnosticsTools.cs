@@ -120,7 +120,7 @@ public sealed class DiagnosticsTools(GraphEngine engine, EngineOptions engineOpt
             if (!core.Thresholds.TryReload(candidate, out var errors))
             {
                 throw new ToolFailureException(ToolErrorCodes.Conflict,
-                    $"The new rules failed validation ({errors.Count} problem{(errors.Count == 1 ? string.Empty : "s")}); the current rules stay in force.", details: errors);
+                    $"The new rules failed validation ({errors.Count} problem{(errors.Count == 1 ? string.Empty : "s")}); the current rules stay in force.", details: errors, noEffect: true);
             }
 
             return new ReloadRulesOutput(true, core.Thresholds.Version, source, changed);
@@ -136,7 +136,7 @@ public sealed class DiagnosticsTools(GraphEngine engine, EngineOptions engineOpt
         {
             throw new ToolFailureException(ToolErrorCodes.InvalidArguments,
                 $"Unknown rule name(s): {string.Join(", ", unknown)}. Known: {string.Join(", ", node.Select(p => p.Key))}.",
-                details: unknown.Select(u => $"thresholds.{u}: no such rule").ToList());
+                details: unknown.Select(u => $"thresholds.{u}: no such rule").ToList(), noEffect: true);
         }
 
         foreach (var (name, value) in overrides)
@@ -151,7 +151,7 @@ public sealed class DiagnosticsTools(GraphEngine engine, EngineOptions engineOpt
         catch (JsonException ex)
         {
             throw new ToolFailureException(ToolErrorCodes.InvalidArguments, $"thresholds.{ex.Path?.TrimStart('$', '.')}: {ex.Message.Split(" Path:")[0]}",
-                details: [$"thresholds.{ex.Path?.TrimStart('$', '.')}: unreadable value"]);
+                details: [$"thresholds.{ex.Path?.TrimStart('$', '.')}: unreadable value"], noEffect: true);
         }
     }
 

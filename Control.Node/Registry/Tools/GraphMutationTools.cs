@@ -82,7 +82,7 @@ public sealed class GraphMutationTools(GraphEngine engine, GraphToolOptions limi
             var graph = core.Graph;
             if (!graph.TryGetEdge(input.EdgeId, out var before))
             {
-                throw new ToolFailureException(ToolErrorCodes.NotFound, $"Edge '{input.EdgeId}' disappeared before it could be reinforced.");
+                throw new ToolFailureException(ToolErrorCodes.NotFound, $"Edge '{input.EdgeId}' disappeared before it could be reinforced.", noEffect: true);
             }
 
             graph.Reinforce(before.Key, input.Weight, graph.NowNs, before.DstPort, before.Protocol);
@@ -102,7 +102,7 @@ public sealed class GraphMutationTools(GraphEngine engine, GraphToolOptions limi
         {
             var scopes = core.Graph.Scopes;
             var names = input.Scope is { } one
-                ? scopes.TryGet(one, out _) ? [one] : throw new ToolFailureException(ToolErrorCodes.NotFound, $"No scope named '{one}'.")
+                ? scopes.TryGet(one, out _) ? [one] : throw new ToolFailureException(ToolErrorCodes.NotFound, $"No scope named '{one}'.", noEffect: true)
                 : scopes.Names;
             var reset = new List<string>();
             foreach (var name in names)

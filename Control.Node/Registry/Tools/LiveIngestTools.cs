@@ -28,7 +28,10 @@ public sealed class LiveIngestTools(LiveEventCommitter committer, LiveStreams st
                 MutationToolNames.IngestLiveEvent, "Ingest live events",
                 "Commits up to max_events queued live events (from connect_stream and the eve-streamer ingress) into the graph, " +
                 "oldest first, after the optional model-score gate. Events were already filtered when queued (event-type " +
-                "frequency above baseline, low novelty); get_live_ingest_status shows the queue.",
+                "frequency above baseline, low novelty); get_live_ingest_status shows the queue. " +
+                string.Create(CultureInfo.InvariantCulture,
+                    $"On this node max_events defaults to {options.EventsPerIngest(null)} and may be at most {options.MaxEventsPerIngest} " +
+                    $"(LiveIngest:MaxEventsPerIngest; the schema's maximum, {LiveIngestOptions.HardEventsPerCall}, is the ceiling any node may be configured to)."),
                 Ingest)
             .WithCheck(CheckIngest)
             .WithHints(new ToolHints(ReadOnly: false, Destructive: false, Idempotent: false, OpenWorld: false))
@@ -165,7 +168,7 @@ public sealed class LiveIngestTools(LiveEventCommitter committer, LiveStreams st
 }
 
 public sealed record IngestLiveInput(
-    [property: Description("Most queued events to take (oldest first); the node's default when absent."), Range(1, LiveIngestOptions.HardEventsPerCall)]
+    [property: Description("Most queued events to take (oldest first); the node's default when absent. At most LiveIngest:MaxEventsPerIngest (the tool's description states this node's value)."), Range(1, LiveIngestOptions.HardEventsPerCall)]
     int? MaxEvents = null);
 
 public sealed record IngestLiveOutput(

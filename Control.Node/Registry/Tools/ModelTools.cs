@@ -17,7 +17,8 @@ namespace NerfEngine.Control.Registry.Tools;
 /// </summary>
 /// <remarks>
 /// Contracts: a model that cannot answer makes run_tak_ml fail with MODEL_UNAVAILABLE and a model answer that is not a
-/// valid score with INVALID_MODEL_OUTPUT (both retryable, both counted). get_tak_ml_status never fails for a model that
+/// valid score with INVALID_MODEL_OUTPUT (both retryable, both counted, both with no effect: the budget unit is given back,
+/// so an agent retrying as told does not spend its budget on a model that is down). get_tak_ml_status never fails for a model that
 /// is down: its result says reachable/pulled/loaded false and why in <c>error</c>.
 /// </remarks>
 public sealed class ModelTools(
@@ -35,7 +36,7 @@ public sealed class ModelTools(
                 "ports, protocol, packets, bytes, duration, weight, detector flags) or an inline flow — and records the validated score " +
                 "(score in [0, 1], label, rationale) on the edge, where get_edge_by_id, query_recent_edges and export_graph_snapshot " +
                 "show it as ml_score. An inline flow is recorded only when the graph has its edge. Model down: MODEL_UNAVAILABLE; " +
-                "unusable answer: INVALID_MODEL_OUTPUT (counted in get_tak_ml_status).",
+                "unusable answer: INVALID_MODEL_OUTPUT (counted in get_tak_ml_status); neither costs mutation budget.",
                 Run)
             .WithCheck(CheckRunAsync)
             .WithMinInterval(RunInterval, RateLimitScope.Global)
@@ -84,7 +85,7 @@ public sealed class ModelTools(
         FlowFeatures flow = input.Flow is { } f
             ? await engine.QueryAsync(core => features.Inline(core, IPAddress.Parse(f.Src), IPAddress.Parse(f.Dst), f.SrcPort, (ushort)f.DstPort, (byte)f.Protocol, f.Packets, f.Bytes, f.DurationSeconds), ct).ConfigureAwait(false)
             : await engine.QueryAsync(core => HyperEdgeKey.TryParse(input.EdgeId, out var key) ? features.FromGraph(core, key) : null, ct).ConfigureAwait(false)
-              ?? throw new ToolFailureException(ToolErrorCodes.NotFound, $"Edge '{input.EdgeId}' disappeared before it could be scored.");
+              ?? throw new ToolFailureException(ToolErrorCodes.NotFound, $"Edge '{input.EdgeId}' disappeared before it could be scored.", noEffect: true);
 
         FlowScore score;
         try
@@ -93,11 +94,11 @@ public sealed class ModelTools(
         }
         catch (ModelUnavailableException ex)
         {
-            throw new ToolFailureException(ToolErrorCodes.ModelUnavailable, $"{ex.Message} Nothing was recorded; get_tak_ml_status shows the model's state.", retryable: true);
+            throw new ToolFailureException(ToolErrorCodes.ModelUnavailable, $"{ex.Message} Nothing was recorded; get_tak_ml_status shows the model's state.", retryable: true, noEffect: true);
         }
         catch (InvalidModelOutputException ex)
         {
-            throw new ToolFailureException(ToolErrorCodes.InvalidModelOutput, $"The model's answer was rejected, nothing was recorded: {ex.Message}. The call may be retried.", retryable: true);
+            throw new ToolFailureException(ToolErrorCodes.InvalidModelOutput, $"The model's answer was rejected, nothing was recorded: {ex.Message}. The call may be retried.", retryable: true, noEffect: true);
         }
 
         var (recorded, previous, reason) = flow.EdgeId is { } edgeId

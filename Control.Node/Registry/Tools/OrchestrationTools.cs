@@ -77,7 +77,11 @@ public sealed class OrchestrationTools(IServiceProvider services, RegistryOption
 
     private IActorRef<ExecutorCommand> Executor() =>
         services.GetService<IActorRef<ExecutorCommand>>()
-        ?? throw new ToolFailureException(ToolErrorCodes.Unavailable, "The autonomy executor is not running on this node.");
+        ?? throw new ToolFailureException(ToolErrorCodes.Unavailable,
+            "The autonomy executor is not running in this process: it belongs to the node started with 'Control.Node run' " +
+            "(one process writes its journal, so 'mcp --stdio' does not start a second one). Call propose, decide, execute, status, " +
+            "phase and export_decision_log on that node's HTTP MCP endpoint, http://<Management:Hostname>:<Management:Port>/mcp.",
+            noEffect: true);
 
     private async Task<T> AskAsync<T>(Func<IActorRef<T>, ExecutorCommand> build, CancellationToken ct)
     {

@@ -51,7 +51,7 @@ public sealed class PcapIngestTools(PcapPathPolicy paths, IngestJobQueue jobs) :
         var id = call.CallId.ToString("D");
         if (!jobs.TryEnqueue(id, canonical, paths.Display(canonical), input.Speed, call.Agent.Name, out var job))
         {
-            throw new ToolFailureException(ToolErrorCodes.Unavailable, "The ingest queue is full; retry when get_ingest_job shows earlier jobs finished.", retryable: true);
+            throw new ToolFailureException(ToolErrorCodes.Unavailable, "The ingest queue is full; retry when get_ingest_job shows earlier jobs finished.", retryable: true, noEffect: true);
         }
 
         return ValueTask.FromResult(new IngestJobOutput(Entry(job)));

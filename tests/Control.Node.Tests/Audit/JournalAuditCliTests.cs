@@ -92,6 +92,27 @@ public sealed class JournalAuditCliTests : IAsyncLifetime
         Assert.False(File.Exists(Path.Combine(_dir, "absent.db")));
     }
 
+    [Theory]
+    [InlineData("replay")]
+    [InlineData("verify")]
+    public async Task An_unknown_persistence_id_is_a_clear_error_naming_the_known_ones_not_an_empty_pass(string verb)
+    {
+        var r = await ControlNodeProcess.RunAsync(Timeout, "journal", verb, "--persistence-id", "nope", "--set", $"Persistence:ConnectionString={ConnectionString}");
+        Assert.Equal(2, r.ExitCode);
+        Assert.Equal(string.Empty, r.Stdout);
+        var line = Assert.Single(r.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal("error: no persistence id 'nope' in the journal; known persistence ids: audit-demo, other", line);
+    }
+
+    [Fact]
+    public async Task A_from_after_to_is_a_clear_error_not_an_empty_replay()
+    {
+        var r = await ControlNodeProcess.RunAsync(Timeout, "journal", "replay", "--from", "5", "--to", "2", "--set", $"Persistence:ConnectionString={ConnectionString}");
+        Assert.Equal(2, r.ExitCode);
+        Assert.Equal(string.Empty, r.Stdout);
+        Assert.StartsWith("error: --from 5 is after --to 2", r.Stderr);
+    }
+
     private void Exec(string sql)
     {
         using var connection = new SqliteConnection(ConnectionString);

@@ -107,6 +107,22 @@ public sealed class ConnectStreamTests
     }
 
     [Fact]
+    public async Task A_wss_url_for_a_plain_ws_endpoint_says_the_tls_handshake_failed_and_suggests_ws()
+    {
+        await using var server = await EveStreamServer.StartAsync((socket, _, ct) => EveStreamServer.HoldAsync(socket, ct));
+        await using var host = await StartHostAsync();
+        using var http = new McpHttp(host.Url);
+        var wss = new UriBuilder(server.StreamUrl) { Scheme = "wss" }.Uri;
+
+        var reply = await http.CallToolAsync("connect_stream", Connect(wss), McpTestHost.AdminToken);
+
+        Assert.Equal("UNAVAILABLE", reply.ToolError?["code"]?.GetValue<string>());
+        var message = reply.ToolError!["message"]!.GetValue<string>();
+        Assert.Contains($"could not reach {wss}: TLS handshake failed — is this a plain ws:// endpoint? If so, use {server.StreamUrl}", message);
+        Assert.Equal(0, server.Connections); // no WebSocket was ever accepted
+    }
+
+    [Fact]
     public async Task A_closed_port_is_unavailable_and_retryable_and_bad_arguments_never_dial()
     {
         var listener = new TcpListener(IPAddress.Loopback, 0);

@@ -187,6 +187,10 @@ public sealed class CopilotToolsOverHttpTests : IAsyncLifetime
         var bad = await Error(http, "graphops_dsl_exec", new JsonObject { ["session_id"] = session, ["statements"] = "SUMMARIZE\nFOCUS 10.0.0.9; PIVOT 10.0.0.5" }, observer);
         Assert.Equal("INVALID_ARGUMENTS", bad["code"]!.GetValue<string>());
         Assert.Contains("statements: line 2, column 17: unknown verb 'PIVOT'", bad["message"]!.GetValue<string>());
+        Assert.Contains("SUMMARIZE, ASSESS. Fix them and call again", bad["message"]!.GetValue<string>()); // one period, not two
+        var empty = await Error(http, "graphops_dsl_exec", new JsonObject { ["statements"] = "FOCUS" }, observer);
+        Assert.Contains("FOCUS takes one IP address or node:0x… id, got ''. Fix them", empty["message"]!.GetValue<string>());
+        Assert.DoesNotContain("..", empty["message"]!.GetValue<string>());
 
         var otherAgent = await Error(http, "graphops_dsl_exec", new JsonObject { ["session_id"] = session, ["statements"] = "SUMMARIZE" }, McpTestHost.OperatorToken);
         Assert.Equal("NOT_FOUND", otherAgent["code"]!.GetValue<string>());
@@ -314,5 +318,35 @@ public sealed class CopilotToolsOverHttpTests : IAsyncLifetime
         Assert.Equal("RATE_LIMITED", limited["code"]!.GetValue<string>());
         Assert.True(limited["retry_after_ms"]!.GetValue<long>() is > 0 and <= 2000);
         Assert.Equal(1, _ollama.ScoreRequests);
+        // The refused call is a rate-limit hit, not a mutation; only the scored call spent a unit.
+        var metrics = (await Ok(http, "get_tool_metrics", new JsonObject { ["tool"] = "run_tak_ml" }, McpTestHost.ObserverToken))["tools"]![0]!;
+        Assert.Equal((1L, 1L, 3L), (metrics["mutations"]!.GetValue<long>(), metrics["rate_limited"]!.GetValue<long>(), metrics["invocations"]!.GetValue<long>()));
+        var admin = (await Ok(http, "list_tools_schema", new JsonObject { ["tool"] = "run_tak_ml" }, McpTestHost.AdminToken))["agent"]!;
+        Assert.Equal(1000, admin["mutations_remaining"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task An_agent_retrying_a_dead_model_as_told_spends_none_of_its_budget()
+    {
+        await using var host = await StartAsync(ClosedPort());
+        using var http = new McpHttp(host.Url);
+        var edgeId = await host.SeedAsync();
+
+        // The frugal agent's budget is 3 an hour; it retries five times, as MODEL_UNAVAILABLE's retryable flag invites.
+        for (var i = 0; i < 5; i++)
+        {
+            var run = await Error(http, "run_tak_ml", new JsonObject { ["edge_id"] = edgeId }, McpTestHost.FrugalToken);
+            Assert.Equal("MODEL_UNAVAILABLE", run["code"]!.GetValue<string>());
+            Assert.True(run["retryable"]!.GetValue<bool>());
+        }
+
+        var agent = (await Ok(http, "list_tools_schema", new JsonObject { ["tool"] = "run_tak_ml" }, McpTestHost.FrugalToken))["agent"]!;
+        Assert.Equal(3, agent["mutations_remaining"]!.GetValue<int>());
+        var metrics = (await Ok(http, "get_tool_metrics", new JsonObject { ["tool"] = "run_tak_ml" }, McpTestHost.ObserverToken))["tools"]![0]!;
+        Assert.Equal((0L, 5L), (metrics["mutations"]!.GetValue<long>(), metrics["errors"]!.GetValue<long>()));
+        // Budget is still there for a real mutation.
+        await Ok(http, "prune_below_weight", new JsonObject { ["min_weight"] = 0 }, McpTestHost.FrugalToken);
+        var audit = (await host.AuditAsync()).Where(r => r.Tool == "run_tak_ml").ToList();
+        Assert.Equal(5, audit.Count(r => r.Outcome == NerfEngine.Control.Registry.Audit.AuditOutcomes.NoEffect && r.ErrorCode == "MODEL_UNAVAILABLE"));
     }
 }

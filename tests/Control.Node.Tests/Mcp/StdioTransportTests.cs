@@ -13,26 +13,7 @@ public sealed class StdioTransportTests
     {
         var directory = Directory.CreateTempSubdirectory("nerf-mcp-stdio-").FullName;
         var journal = Path.Combine(directory, "journal.db");
-        var dll = Path.Combine(AppContext.BaseDirectory, "Control.Node.dll");
-        var psi = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in new[]
-                 {
-                     dll, "mcp", "--stdio", "--agent", "watcher",
-                     "--set", $"Persistence:ConnectionString=Data Source={journal}",
-                     "--set", "Mcp:Agents:0:Name=watcher", "--set", "Mcp:Agents:0:Token=unused-on-stdio", "--set", "Mcp:Agents:0:Mode=observe",
-                     "--set", $"Mcp:PcapDirectory={directory}",
-                 })
-        {
-            psi.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(psi)!;
+        using var process = StartStdio(directory, "watcher", "observe");
         var stderr = process.StandardError.ReadToEndAsync();
         async Task Send(string json)
         {
@@ -92,5 +73,74 @@ public sealed class StdioTransportTests
         }
 
         Directory.Delete(directory, recursive: true);
+    }
+    [Fact]
+    public async Task Requests_piped_in_before_stdin_closes_are_all_answered_before_the_process_exits()
+    {
+        var directory = Directory.CreateTempSubdirectory("nerf-mcp-stdio-").FullName;
+        using var process = StartStdio(directory, "ops", "mutate");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        // What `printf '<initialize>\n<tools/call>\n…' | Control.Node mcp --stdio` does: write everything, close stdin at once.
+        // The last line has no newline, as `printf '%s'` would leave it.
+        await process.StandardInput.WriteAsync(
+            """{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"printf","version":"1"}}}""" + "\n" +
+            """{"jsonrpc":"2.0","method":"notifications/initialized"}""" + "\n" +
+            """{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"query_scope_stats","arguments":{}}}""" + "\n" +
+            """{"jsonrpc":"2.0","id":"three","method":"tools/call","params":{"name":"propose","arguments":{"tool":"decay_now","confidence":0.9,"justification":"test"}}}""");
+        process.StandardInput.Close();
+        using (var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60)))
+        {
+            try
+            {
+                await process.WaitForExitAsync(cts.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                process.Kill(entireProcessTree: true);
+                throw new Xunit.Sdk.XunitException($"mcp --stdio did not exit after stdin closed; stderr: {await stderr}");
+            }
+        }
+
+        Assert.True(process.ExitCode == 0, await stderr);
+        // Answers come in the order the calls finish; each carries its request's id.
+        var replies = (await stdout).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonNode.Parse(l)!.AsObject())
+            .ToDictionary(r => r["id"]!.ToJsonString());
+        Assert.Equal(["\"three\"", "1", "2"], replies.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal("nerf-control", replies["1"]["result"]!["serverInfo"]!["name"]!.GetValue<string>());
+        Assert.Equal(0, replies["2"]["result"]!["structuredContent"]!["edges"]!.GetValue<int>());
+        // The executor lives in the serving node; stdio says where to go instead of a bare "not running".
+        var propose = replies["\"three\""]["result"]!;
+        Assert.True(propose["isError"]!.GetValue<bool>());
+        var error = JsonNode.Parse(propose["content"]![0]!["text"]!.GetValue<string>())!["error"]!;
+        Assert.Equal("UNAVAILABLE", error["code"]!.GetValue<string>());
+        var message = error["message"]!.GetValue<string>();
+        Assert.Contains("HTTP MCP endpoint", message);
+        Assert.Contains("Control.Node run", message);
+        Directory.Delete(directory, recursive: true);
+    }
+
+    /// <summary>Spawns <c>Control.Node mcp --stdio</c> as a client would, for one agent, with its journal in <paramref name="directory"/>.</summary>
+    private static Process StartStdio(string directory, string agent, string mode)
+    {
+        var psi = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in new[]
+                 {
+                     Path.Combine(AppContext.BaseDirectory, "Control.Node.dll"), "mcp", "--stdio", "--agent", agent,
+                     "--set", $"Persistence:ConnectionString=Data Source={Path.Combine(directory, "journal.db")}",
+                     "--set", $"Mcp:Agents:0:Name={agent}", "--set", "Mcp:Agents:0:Token=unused-on-stdio", "--set", $"Mcp:Agents:0:Mode={mode}",
+                     "--set", $"Mcp:PcapDirectory={directory}",
+                 })
+        {
+            psi.ArgumentList.Add(arg);
+        }
+
+        return Process.Start(psi)!;
     }
 }

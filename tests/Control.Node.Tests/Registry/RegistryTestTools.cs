@@ -17,6 +17,9 @@ internal sealed class RegistryTestTools : IToolGroup
     /// <summary>Runs inside bump_unlimited's handler before it mutates: lets a test look at the journal at that moment.</summary>
     public Func<ToolCall, ValueTask>? BeforeMutation;
 
+    /// <summary>While set, score_flow fails as run_tak_ml does when its model is down (no effect, retryable).</summary>
+    public volatile bool ModelDown;
+
     public IEnumerable<ToolDefinition> CreateTools()
     {
         yield return ToolDefinition.Query<EchoInput, EchoOutput>("echo_numbers", "Echo numbers", "Returns 1..count.", (input, call) =>
@@ -34,6 +37,17 @@ internal sealed class RegistryTestTools : IToolGroup
         {
             if (BeforeMutation is { } hook) await hook(call);
             return new CounterOutput(Interlocked.Increment(ref Mutations));
+        });
+
+        yield return ToolDefinition.Mutation<NoArguments, CounterOutput>("score_flow", "Score flow", "Adds one unless the model is down.", (_, _, _) =>
+            ModelDown
+                ? throw new ToolFailureException(ToolErrorCodes.ModelUnavailable, "model unavailable (test). Nothing was recorded.", retryable: true, noEffect: true)
+                : ValueTask.FromResult(new CounterOutput(Interlocked.Increment(ref Mutations))));
+
+        yield return ToolDefinition.Mutation<NoArguments, CounterOutput>("fail_midway", "Fail midway", "Adds one, then fails (the change stays).", (_, _, _) =>
+        {
+            Interlocked.Increment(ref Mutations);
+            throw new ToolFailureException(ToolErrorCodes.Conflict, "failed after changing the counter");
         });
 
         yield return ToolDefinition.Query<NoArguments, BrokenOutput>("broken_output", "Broken", "Returns output its schema forbids.", (_, _) =>
@@ -100,6 +114,12 @@ internal sealed class RegistryFixture : IAsyncDisposable
         var registry = new ToolRegistry([tools], audit, options, time);
         return new RegistryFixture(path, journal, audit, registry, tools);
     }
+
+    /// <summary>What a kill inside a handler leaves: the call's write-ahead admission record and no outcome.</summary>
+    public ValueTask<bool> RecordInterruptedCallAsync(TimeProvider time, string agent, string tool) =>
+        Audit.RecordDurablyAsync(new AuditRecord(
+            Guid.CreateVersion7(), time.GetUtcNow(), agent, "http", "tools/call", tool, Mutates: true, "{}",
+            AuditOutcomes.Admitted, null, null, null, Admitted: true, Committed: false, DurationMs: 0));
 
     public async Task<List<AuditRecord>> AuditAsync()
     {

@@ -78,9 +78,7 @@ public sealed class WriteAheadAuditTests
         var first = await RegistryFixture.StartAsync(time, path: path);
         Assert.True((await first.Registry.CallAsync(Alice, "bump_unlimited", "{}")).IsSuccess);
         // What a kill inside the handler leaves: the write-ahead record and no outcome.
-        Assert.True(await first.Audit.RecordDurablyAsync(new AuditRecord(
-            Guid.CreateVersion7(), time.GetUtcNow(), "alice", "http", "tools/call", "bump_unlimited", Mutates: true, "{}",
-            AuditOutcomes.Admitted, null, null, null, Admitted: true, Committed: false, DurationMs: 0)));
+        Assert.True(await first.RecordInterruptedCallAsync(time, "alice", "bump_unlimited"));
         await first.CloseAsync();
 
         await using var second = await RegistryFixture.StartAsync(time, path: path);
