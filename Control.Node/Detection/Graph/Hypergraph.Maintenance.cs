@@ -19,37 +19,22 @@ public sealed partial class Hypergraph
             _nowNs = now;
         }
 
-        for (int slot = 0; slot < _edges.HighWater; slot++)
-        {
-            if (!_edges.IsLive(slot))
-            {
-                continue;
-            }
-
-            ref EdgeState s = ref _edges.ValueAt(slot);
-            if (s.WeightAtNs < now)
-            {
-                s.Weight = WeightAt(s, now);
-                s.WeightAtNs = now;
-            }
-        }
-
-        for (int slot = 0; slot < _services.HighWater; slot++)
-        {
-            if (!_services.IsLive(slot))
-            {
-                continue;
-            }
-
-            ref ServiceState s = ref _services.ValueAt(slot);
-            if (s.WeightAtNs < now)
-            {
-                s.Weight = WeightAt(s, now);
-                s.WeightAtNs = now;
-            }
-        }
-
+        DecayAll(_edges, now);
+        DecayAll(_services, now);
         return PruneBelow(_options.PruneBelowWeight, now);
+    }
+
+    private void DecayAll<TKey, TState>(SlotMap<TKey, TState> table, long now)
+        where TKey : unmanaged, IEquatable<TKey>
+        where TState : unmanaged, IDecayingState
+    {
+        for (int slot = 0; slot < table.HighWater; slot++)
+        {
+            if (table.IsLive(slot))
+            {
+                table.ValueAt(slot).DecayTo(_decay, now);
+            }
+        }
     }
 
     /// <summary>

@@ -110,6 +110,13 @@ public sealed partial class Hypergraph
         return ranked.Count > n ? ranked.GetRange(0, n) : ranked;
     }
 
+    /// <summary>Live edges into and out of a node (0, 0 when it is not in the graph): whether it mostly sends or receives.</summary>
+    public (int In, int Out) Degree(ulong nodeId)
+    {
+        int node = _nodes.Find(new IdKey(nodeId));
+        return node < 0 ? (0, 0) : (_nodes.ValueAt(node).InDegree, _nodes.ValueAt(node).OutDegree);
+    }
+
     /// <summary>
     /// Neighbours of a node in a view (get_entity_neighbors), heaviest first: all visible edges
     /// between the pair in either direction fold into one row. Walks only the node's own edges.

@@ -44,6 +44,15 @@ public sealed partial class Hypergraph
         public readonly double WeightAt(DecaySchedule decay, long atNs) => Weight * decay.Factor(WeightAtNs, atNs);
 
         public readonly long LastSeen => LastSeenNs;
+
+        public void DecayTo(DecaySchedule decay, long atNs)
+        {
+            if (WeightAtNs < atNs)
+            {
+                Weight = WeightAt(decay, atNs);
+                WeightAtNs = atNs;
+            }
+        }
     }
 
     /// <summary>Mutable state of one service (edge hash), fed only by AGG records.</summary>
@@ -63,6 +72,15 @@ public sealed partial class Hypergraph
         public readonly double WeightAt(DecaySchedule decay, long atNs) => Weight * decay.Factor(WeightAtNs, atNs);
 
         public readonly long LastSeen => LastSeenNs;
+
+        public void DecayTo(DecaySchedule decay, long atNs)
+        {
+            if (WeightAtNs < atNs)
+            {
+                Weight = WeightAt(decay, atNs);
+                WeightAtNs = atNs;
+            }
+        }
     }
 
     /// <summary>What eviction needs of an edge or a service; implemented by structs, so generic code never boxes.</summary>
@@ -71,6 +89,9 @@ public sealed partial class Hypergraph
         double WeightAt(DecaySchedule decay, long atNs);
 
         long LastSeen { get; }
+
+        /// <summary>Materialises the weight at <paramref name="atNs"/>; a state already updated later is left as it is.</summary>
+        void DecayTo(DecaySchedule decay, long atNs);
     }
 
     private struct NodeState
