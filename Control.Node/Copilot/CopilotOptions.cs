@@ -63,6 +63,27 @@ public sealed record CopilotOptions
     /// <summary>New neighbours in the window at which the degree_delta signal of ASSESS saturates at 1.</summary>
     public int DegreeDeltaSaturation { get; init; } = 20;
 
+    /// <summary>Distinct destinations at which the fanout signal of ASSESS saturates at 1.</summary>
+    public int FanOutSaturation { get; init; } = 50;
+
+    /// <summary>Distinct destination ports at which the port_spread signal of ASSESS saturates at 1.</summary>
+    public int PortSpreadSaturation { get; init; } = 50;
+
+    /// <summary>
+    /// An outbound edge carrying at most this many packets is a probe (SYN and RST, SYN/SYN-ACK/RST, a lone
+    /// datagram and its answer); probe_share is the fraction of the focus's services reached only by probes.
+    /// </summary>
+    public int ProbePacketLimit { get; init; } = 3;
+
+    /// <summary>
+    /// How much a detector's own finding about the focus adds to ASSESS: confidence = 1 − (1 − graph)·(1 − weight·detector),
+    /// so a finding alone reaches at most this weight and the graph evidence must corroborate the rest.
+    /// </summary>
+    public double DetectorWeight { get; init; } = 0.5;
+
+    /// <summary>Cards, suggestions and observations each searched for findings about the focus (ANALYZE detections).</summary>
+    public int DetectionsSearched { get; init; } = 256;
+
     /// <summary>Tier-3 cards waiting for the background investigator; more are dropped and counted.</summary>
     public int InvestigationQueueCapacity { get; init; } = 16;
 
@@ -83,6 +104,13 @@ public sealed record CopilotOptions
         if (MaxPlanLength < 1) throw new ArgumentOutOfRangeException(nameof(MaxPlanLength), "must be ≥ 1.");
         if (MaxDepth < 1) throw new ArgumentOutOfRangeException(nameof(MaxDepth), "must be ≥ 1.");
         if (SyncBucket <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(SyncBucket), "must be positive.");
+        if (FanInSaturation < 1) throw new ArgumentOutOfRangeException(nameof(FanInSaturation), "must be ≥ 1.");
+        if (FanOutSaturation < 1) throw new ArgumentOutOfRangeException(nameof(FanOutSaturation), "must be ≥ 1.");
+        if (PortSpreadSaturation < 1) throw new ArgumentOutOfRangeException(nameof(PortSpreadSaturation), "must be ≥ 1.");
+        if (DegreeDeltaSaturation < 1) throw new ArgumentOutOfRangeException(nameof(DegreeDeltaSaturation), "must be ≥ 1.");
+        if (ProbePacketLimit < 1) throw new ArgumentOutOfRangeException(nameof(ProbePacketLimit), "must be ≥ 1.");
+        if (!(DetectorWeight is >= 0 and <= 1)) throw new ArgumentOutOfRangeException(nameof(DetectorWeight), "must be in [0, 1].");
+        if (DetectionsSearched < 0) throw new ArgumentOutOfRangeException(nameof(DetectionsSearched), "must be ≥ 0.");
         if (InvestigationQueueCapacity < 1) throw new ArgumentOutOfRangeException(nameof(InvestigationQueueCapacity), "must be ≥ 1.");
     }
 }

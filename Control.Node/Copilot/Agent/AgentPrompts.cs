@@ -14,7 +14,8 @@ internal static class AgentPrompts
     public const string PlanSystem = """
         You investigate a network graph with a small DSL. Verbs:
         FOCUS <ip|node:0x…>; WINDOW <90s|5m|1h|since <unix-ns>|all>; FILTER <weight|port|protocol|packets|bytes|records> <op> <number>;
-        ANALYZE <degree_delta|fanin|fanout|temporal_sync>; CLUSTER <timing|asn>; TRACE [depth N]; EXPAND [depth N]; SUMMARIZE; ASSESS.
+        ANALYZE <degree_delta|detections|fanin|fanout|port_spread|temporal_sync>; CLUSTER <timing|asn>; TRACE [depth N]; EXPAND [depth N]; SUMMARIZE; ASSESS.
+        A source (scanner, lateral mover) shows in fanout and port_spread; a destination (botnet target) in fanin, temporal_sync and CLUSTER timing.
         Answer ONLY with JSON: {"plan":[{"verb":"FOCUS","args":["10.0.0.1"]},{"verb":"ANALYZE","args":["fanin"]}]}
         (10.0.0.1, example.com and host:session:abc123 are placeholders: never use them; use the entities given.)
         Propose the next plan that best gathers missing evidence. Do not repeat a plan that already ran.

@@ -12,8 +12,8 @@ namespace NerfEngine.Control.Copilot.Agent;
 /// breaks an attractor (a plan already run is proposed again) or a plateau
 /// (<see cref="CopilotOptions.PlateauSteps"/> equal non-improving steps) once the best confidence is
 /// ≥ <see cref="CopilotOptions.EarlyExitFloor"/>; runs at most <see cref="CopilotOptions.MaxSteps"/>
-/// steps within <see cref="CopilotOptions.InvestigationTimeout"/> and reports the best confidence seen, not the last. With no model it runs a fixed
-/// deterministic plan and says "model unavailable: …".
+/// steps within <see cref="CopilotOptions.InvestigationTimeout"/> and reports the best confidence seen, not the last. With no model it runs a
+/// deterministic plan chosen by the focus's role (<see cref="RunDeterministicAsync"/>) and says "model unavailable: …".
 /// </summary>
 public sealed class InvestigationAgent
 {
@@ -145,26 +145,43 @@ public sealed class InvestigationAgent
     }
 
     /// <summary>
-    /// The fixed plan used without a model: FOCUS on the first address or node id of the question,
-    /// then fan-in, temporal sync, degree delta, timing clusters and ASSESS; SUMMARIZE when there is nothing to focus on.
+    /// The plan used without a model: FOCUS on the first address or node id of the question, then analyses chosen by
+    /// the focus's role (FOCUS reports it): a mostly-sending node gets fan-out and port spread, a mostly-receiving one
+    /// fan-in, temporal sync, degree delta and timing clusters, a balanced one both; then the detectors' findings about
+    /// it and ASSESS. SUMMARIZE when there is nothing to focus on.
     /// </summary>
     public async Task<(IReadOnlyList<DslStepResult> Results, double? Confidence)> RunDeterministicAsync(IReadOnlyList<ExtractedEntity> entities, CancellationToken cancellationToken = default)
     {
         var session = new InvestigationSession();
         var focus = entities.FirstOrDefault(e => e.Kind is EntityKind.Ipv4 or EntityKind.NodeId);
-        IReadOnlyList<DslStep> plan = focus is null
-            ? [DslParser.Create("SUMMARIZE", [])]
-            :
-            [
-                DslParser.Create("FOCUS", [focus.Value]),
-                DslParser.Create("ANALYZE", ["fanin"]),
-                DslParser.Create("ANALYZE", ["temporal_sync"]),
-                DslParser.Create("ANALYZE", ["degree_delta"]),
-                DslParser.Create("CLUSTER", ["timing"]),
-                DslParser.Create("ASSESS", []),
-            ];
+        if (focus is null)
+        {
+            var summary = await _executor.ExecuteAsync(session, [DslParser.Create("SUMMARIZE", [])], cancellationToken);
+            return (summary, session.LastAssessment);
+        }
+
+        var focused = await _executor.ExecuteAsync(session, [DslParser.Create("FOCUS", [focus.Value])], cancellationToken);
+        string role = focused[0].Data["role"]?.GetValue<string>() ?? "unknown";
+        var plan = new List<DslStep>();
+        if (role is "source" or "mixed")
+        {
+            plan.Add(DslParser.Create("ANALYZE", ["fanout"]));
+            plan.Add(DslParser.Create("ANALYZE", ["port_spread"]));
+        }
+
+        if (role is not "source")
+        {
+            plan.Add(DslParser.Create("ANALYZE", ["fanin"]));
+            plan.Add(DslParser.Create("ANALYZE", ["temporal_sync"]));
+            plan.Add(DslParser.Create("ANALYZE", ["degree_delta"]));
+            plan.Add(DslParser.Create("CLUSTER", ["timing"]));
+        }
+
+        plan.Add(DslParser.Create("ANALYZE", ["detections"]));
+        plan.Add(DslParser.Create("ASSESS", []));
         var results = await _executor.ExecuteAsync(session, plan, cancellationToken);
-        return (results, session.LastAssessment);
+        session.LastResults = [.. focused, .. results];
+        return (session.LastResults, session.LastAssessment);
     }
 
     /// <summary>The model's plan, cut to <see cref="CopilotOptions.MaxPlanLength"/>, without steps that use an example value.</summary>

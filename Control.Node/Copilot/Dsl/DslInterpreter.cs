@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using NerfEngine.Control.Autopilot;
 using NerfEngine.Control.Detection.Graph;
 using NerfEngine.Control.Engine;
 
@@ -46,12 +47,24 @@ public sealed class DslInterpreter(CopilotOptions options)
         session.FocusNode = node;
         session.FocusLabel = step.Args[0];
         var neighbours = core.Graph.Neighbors(node);
+        var (inEdges, outEdges) = core.Graph.Degree(node);
+        string role = RoleOf(inEdges, outEdges);
         var data = Node(core, node);
         data["class"] = core.Directory.Classify(node).ToString().ToLowerInvariant();
         data["neighbours"] = neighbours.Count;
-        string known = neighbours.Count == 0 ? " (not in the graph)" : string.Empty;
+        data["out_edges"] = outEdges;
+        data["in_edges"] = inEdges;
+        data["role"] = role;
+        string known = neighbours.Count == 0 ? " (not in the graph)" : $" ({role}: {outEdges} edges out, {inEdges} in)";
         return new DslStepResult(text, true, $"focus {Describe(core, node)}{known}: {neighbours.Count} neighbours", data);
     }
+
+    /// <summary>
+    /// "source" when the node sends on more edges than it receives, "destination" for the reverse, "mixed" when equal,
+    /// "unknown" outside the graph: which analyses say something about it (<see cref="DslVerb.Analyze"/>).
+    /// </summary>
+    public static string RoleOf(int inEdges, int outEdges) =>
+        inEdges == 0 && outEdges == 0 ? "unknown" : outEdges > inEdges ? "source" : inEdges > outEdges ? "destination" : "mixed";
 
     private static DslStepResult Window(EngineCore core, InvestigationSession session, DslStep step, string text)
     {
@@ -101,14 +114,38 @@ public sealed class DslInterpreter(CopilotOptions options)
                 var sources = inbound.Select(e => e.Key.Src).Distinct().ToList();
                 value = sources.Count;
                 data["sources"] = Nodes(core, sources);
+                data["services"] = Services(core, focus); // the sensors' per-window aggregates of the focus's services
                 summary = $"fan-in {value} distinct sources → {Describe(core, focus)}";
                 break;
             case "fanout":
-                var targets = edges.Where(e => e.Key.Src == focus).Select(e => e.Key.Dst).Distinct().ToList();
-                value = targets.Count;
-                data["destinations"] = Nodes(core, targets);
-                summary = $"fan-out {value} distinct destinations from {Describe(core, focus)}";
+            case "port_spread":
+                var spread = Spread(edges.Where(e => e.Key.Src == focus).ToList());
+                data["distinct_destinations"] = spread.Destinations.Count;
+                data["distinct_ports"] = spread.Ports.Count;
+                data["services"] = spread.Services;
+                data["probe_services"] = spread.ProbeServices;
+                data["probe_share"] = spread.ProbeShare;
+                data["probe_packet_limit"] = options.ProbePacketLimit;
+                session.Evidence["probe_share"] = spread.ProbeShare;
+                if (metric == "fanout")
+                {
+                    value = spread.Destinations.Count;
+                    data["destinations"] = Nodes(core, spread.Destinations.Take(options.MaxResultRows));
+                    summary = $"fan-out {value} distinct destinations from {Describe(core, focus)} on {spread.Ports.Count} ports " +
+                        $"({spread.Services} services, {spread.ProbeShare:P0} probes only)";
+                }
+                else
+                {
+                    value = spread.Ports.Count;
+                    data["most_ports_on_one_destination"] = spread.MostPortsOnOne;
+                    data["ports"] = new JsonArray(spread.Ports.Order().Take(options.MaxResultRows).Select(p => (JsonNode?)p).ToArray());
+                    summary = $"port spread {value} distinct destination ports from {Describe(core, focus)} over {spread.Destinations.Count} " +
+                        $"destinations (up to {spread.MostPortsOnOne} on one; {spread.ProbeShare:P0} of {spread.Services} services probes only)";
+                }
+
                 break;
+            case "detections":
+                return Detections(core, session, focus, text);
             case "degree_delta":
                 // Neighbours whose first edge with the focus falls inside the window are new; the rest were established before it.
                 long start = session.WindowStartNs(core.NowNs);
@@ -141,6 +178,63 @@ public sealed class DslInterpreter(CopilotOptions options)
         session.Evidence[metric] = value;
         return new DslStepResult(text, true, summary, data);
     }
+
+    /// <summary>What a source's outbound edges cover: hosts, ports, (host, port, protocol) services and probe-only services.</summary>
+    private SpreadMeasure Spread(List<HyperEdge> outbound)
+    {
+        var services = outbound.GroupBy(e => e.Key.EdgeHash).ToList();
+        int probes = services.Count(g => g.All(e => e.Packets <= (ulong)options.ProbePacketLimit));
+        var destinations = outbound.Select(e => e.Key.Dst).Distinct().Order().ToList();
+        var ports = outbound.Select(e => e.DstPort).ToHashSet();
+        int mostOnOne = outbound.GroupBy(e => e.Key.Dst).Select(g => g.Select(e => e.DstPort).Distinct().Count()).DefaultIfEmpty(0).Max();
+        return new SpreadMeasure(destinations, ports, services.Count, probes, services.Count == 0 ? 0 : (double)probes / services.Count, mostOnOne);
+    }
+
+    private readonly record struct SpreadMeasure(
+        List<ulong> Destinations, HashSet<ushort> Ports, int Services, int ProbeServices, double ProbeShare, int MostPortsOnOne);
+
+    /// <summary>
+    /// ANALYZE detections: the autopilot's findings (cards, suggestions, observations) that name the focus. The best
+    /// score of a threat finding about the focus (its subject) becomes the <c>detector</c> signal; findings that only
+    /// involve it (a scanner's victim) or describe load (aggregator, fan_in) are listed, not scored.
+    /// </summary>
+    private DslStepResult Detections(EngineCore core, InvestigationSession session, ulong focus, string text)
+    {
+        var rows = new JsonArray();
+        var seen = new HashSet<(string, string, string)>();
+        double? best = null;
+        foreach (DetectorFinding f in DetectorFinding.Recent(core, options.DetectionsSearched))
+        {
+            string role = f.RoleOf(focus);
+            if (role.Length == 0 || !seen.Add((f.Detector, f.Pattern, role)))
+            {
+                continue;
+            }
+
+            if (role == "subject" && f.IsThreat) best = Math.Max(best ?? 0, f.Confidence);
+            if (rows.Count < options.MaxResultRows)
+            {
+                rows.Add(new JsonObject
+                {
+                    ["detector"] = f.Detector, ["pattern"] = f.Pattern, ["shape"] = f.Shape, ["tier"] = f.Tier.ToWireName(),
+                    ["confidence"] = Math.Round(f.Confidence, 4), ["role"] = role, ["threat"] = f.IsThreat,
+                });
+            }
+        }
+
+        var data = new JsonObject { ["metric"] = "detections", ["findings"] = rows, ["value"] = best };
+        if (best is { } value) session.Evidence["detector"] = value;
+        string summary = rows.Count == 0
+            ? $"no detector finding names {Describe(core, focus)}"
+            : $"{rows.Count} detector findings name {Describe(core, focus)}" + (best is { } b ? $"; best threat about it {b:0.###}" : "; no threat verdict about it");
+        return new DslStepResult(text, true, summary, data);
+    }
+
+    private static JsonArray Services(EngineCore core, ulong node) =>
+        new(core.Graph.Services(node, limit: 20).Select(s => (JsonNode?)new JsonObject
+        {
+            ["port"] = s.DstPort, ["protocol"] = s.Protocol, ["packets"] = s.Packets, ["bytes"] = s.Bytes, ["windows"] = s.Windows,
+        }).ToArray());
 
     private DslStepResult Cluster(EngineCore core, InvestigationSession session, string method, string text)
     {
@@ -275,17 +369,21 @@ public sealed class DslInterpreter(CopilotOptions options)
 
     private DslStepResult Assess(InvestigationSession session, string text)
     {
-        var (confidence, used) = ThreatAssessment.Assess(session.Evidence, options);
+        ThreatScore score = ThreatAssessment.Assess(session.Evidence, options);
+        double confidence = score.Confidence;
         session.LastAssessment = confidence;
         var data = new JsonObject
         {
             ["confidence"] = confidence,
-            ["signals"] = new JsonObject(used.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value))),
-            ["rule"] = "mean(normalised signals present) × (0.5 + 0.5 × present / 4)",
+            ["signals"] = new JsonObject(score.Signals.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value))),
+            ["destination_pattern"] = score.FanInPattern,
+            ["source_pattern"] = score.SpreadPattern,
+            ["detector"] = score.Detector,
+            ["rule"] = ThreatAssessment.Rule,
         };
-        string summary = used.Count == 0
+        string summary = score.Signals.Count == 0
             ? "confidence 0: no evidence gathered yet (run ANALYZE / CLUSTER first)"
-            : $"confidence {confidence:0.###} from {string.Join(", ", used.Keys)}";
+            : $"confidence {confidence:0.###} from {string.Join(", ", score.Signals.Keys)}";
         return new DslStepResult(text, true, summary, data);
     }
 

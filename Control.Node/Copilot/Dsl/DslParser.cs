@@ -14,7 +14,7 @@ namespace NerfEngine.Control.Copilot.Dsl;
 public static partial class DslParser
 {
     /// <summary>ANALYZE metrics.</summary>
-    public static readonly IReadOnlyList<string> Analyses = ["degree_delta", "fanin", "fanout", "temporal_sync"];
+    public static readonly IReadOnlyList<string> Analyses = ["degree_delta", "detections", "fanin", "fanout", "port_spread", "temporal_sync"];
 
     /// <summary>CLUSTER methods.</summary>
     public static readonly IReadOnlyList<string> ClusterMethods = ["timing", "asn"];

@@ -12,7 +12,10 @@ public enum DslVerb
     /// <summary>FILTER &lt;field op value&gt; | clear: edge filters (weight, port, protocol, packets, bytes, records).</summary>
     Filter,
 
-    /// <summary>ANALYZE &lt;degree_delta|fanin|fanout|temporal_sync&gt;.</summary>
+    /// <summary>
+    /// ANALYZE &lt;degree_delta|detections|fanin|fanout|port_spread|temporal_sync&gt;: fanin, temporal_sync for a
+    /// destination; fanout, port_spread for a source; degree_delta either way; detections reads the detectors' findings.
+    /// </summary>
     Analyze,
 
     /// <summary>CLUSTER &lt;timing|asn&gt;: groups the sources.</summary>

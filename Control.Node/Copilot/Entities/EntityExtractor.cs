@@ -71,11 +71,16 @@ public sealed partial class EntityExtractor
 
         foreach (Match m in PortPattern().Matches(masked))
         {
+            // "ports 22,443/8080" captures every number of the list; the first entity's text keeps the "port(s)" word.
             Group digits = m.Groups["colon"].Success ? m.Groups["colon"] : m.Groups["word"];
-            if (ushort.TryParse(digits.ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture, out ushort port) && port > 0)
+            for (int i = 0; i < digits.Captures.Count; i++)
             {
-                int start = m.Groups["colon"].Success ? digits.Index - 1 : m.Index;
-                Add(found, taken, text, EntityKind.Port, port.ToString(CultureInfo.InvariantCulture), start, digits.Index + digits.Length - start);
+                Capture c = digits.Captures[i];
+                if (ushort.TryParse(c.ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture, out ushort port) && port > 0)
+                {
+                    int start = m.Groups["colon"].Success ? c.Index - 1 : i == 0 ? m.Index : c.Index;
+                    Add(found, taken, text, EntityKind.Port, port.ToString(CultureInfo.InvariantCulture), start, c.Index + c.Length - start);
+                }
             }
         }
 
@@ -206,7 +211,12 @@ public sealed partial class EntityExtractor
     [GeneratedRegex(@"(?<![\w])ASN?\s?(\d{1,10})(?!\d)")]
     private static partial Regex AsnPattern();
 
-    [GeneratedRegex(@"(?<=[\w\]]):(?<colon>\d{1,5})(?![\w.:])|(?<![\w])port\s+(?<word>\d{1,5})(?!\d)", RegexOptions.IgnoreCase)]
+    /// <summary>
+    /// "host:443", "port 22", and lists after "port(s)" separated by ',' or '/' ("ports 22,443", "ports 80 / 8080").
+    /// A listed number followed by a word ("ports 22, 3 hosts"), or that starts an address or a decimal, ends the
+    /// list, except for connectives and protocol names ("ports 22,443 and …", "ports 53/123 udp").
+    /// </summary>
+    [GeneratedRegex(@"(?<=[\w\]]):(?<colon>\d{1,5})(?![\w.:])|(?<![\w])ports?\s+(?<word>\d{1,5})(?!\d)(?:\s*[,/]\s*(?<word>\d{1,5})(?![\w%]|[.:]\d|\s+(?!(?:and|or|on|to|from|over|via|at|are|is|were|open|closed|tcp|udp)\b)[a-z]))*", RegexOptions.IgnoreCase)]
     private static partial Regex PortPattern();
 
     [GeneratedRegex(@"(?<![\w.@-])(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z](?![\w-]|\.[a-z0-9])", RegexOptions.IgnoreCase)]

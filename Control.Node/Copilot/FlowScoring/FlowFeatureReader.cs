@@ -76,19 +76,14 @@ public sealed class FlowFeatureReader(FlowScoringOptions options)
 
         var flags = new List<FlowDetectorFlag>();
         var seen = new HashSet<(string, string, string, string)>();
-        var sentinel = core.Sentinel;
-        var found = sentinel.RecentCards(options.DetectionsSearched)
-            .Select(c => (c.Detector, c.Pattern, c.Shape, c.Tier, c.Confidence, c.SubjectNode, (IReadOnlyList<ulong>)c.NodeIds))
-            .Concat(sentinel.Suggestions.Peek(options.DetectionsSearched).Concat(sentinel.Observations.Recent(options.DetectionsSearched))
-                .Select(s => (s.Detection.Detector, s.Detection.Verdict.ToWireName(), s.Detection.Pattern, s.Tier, s.Score, s.Detection.SubjectNode, (IReadOnlyList<ulong>)s.Detection.NodeIds)));
-        foreach (var (detector, pattern, shape, tier, confidence, subject, nodes) in found)
+        foreach (DetectorFinding f in DetectorFinding.Recent(core, options.DetectionsSearched))
         {
             foreach (var (node, end) in new[] { (src, "src"), (dst, "dst") })
             {
-                string role = subject == node ? "subject" : nodes.Contains(node) ? "involved" : string.Empty;
-                if (role.Length > 0 && seen.Add((detector, pattern, end, role)))
+                string role = f.RoleOf(node);
+                if (role.Length > 0 && seen.Add((f.Detector, f.Pattern, end, role)))
                 {
-                    flags.Add(new FlowDetectorFlag(detector, pattern, shape, tier.ToWireName(), Math.Round(confidence, 4), end, role));
+                    flags.Add(new FlowDetectorFlag(f.Detector, f.Pattern, f.Shape, f.Tier.ToWireName(), Math.Round(f.Confidence, 4), end, role));
                     if (flags.Count == options.MaxDetectorFlags) return flags;
                 }
             }

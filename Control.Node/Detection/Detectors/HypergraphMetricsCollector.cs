@@ -7,8 +7,9 @@ namespace NerfEngine.Control.Detection.Detectors;
 /// <summary>
 /// Computes the shared <see cref="HypergraphMetricsSnapshot"/> once per tumbling event-time window
 /// (default 1 s): density and churn of the window's (src, dst) edges, temporal sync of its
-/// contacts, source entropy and the top fan-in. Every record kind counts as an active edge;
-/// only OPEN records (contacts) count as arrivals and source activity.
+/// contacts, source entropy and the top fan-in. Every flow record (OPEN, TICK, CLOSE) counts as an
+/// active edge; only OPEN records (contacts) count as arrivals and source activity. AGG records have
+/// no source (src_node 0, nerf_records.h) and count as records only.
 /// </summary>
 /// <remarks>
 /// Per record: one probe of the edge set (<see cref="EpochSet"/>), which remembers in which window
@@ -37,7 +38,7 @@ public sealed class HypergraphMetricsCollector : IMetricsSnapshotSource
 
     private readonly ThresholdSet _thresholds;
 
-    /// <summary>(src, dst) fingerprints (<see cref="EdgeFingerprint"/>); epochs are windows. Probed by every record.</summary>
+    /// <summary>(src, dst) fingerprints (<see cref="EdgeFingerprint"/>); epochs are windows. Probed by every flow record.</summary>
     private readonly EpochSet _edges;
 
     /// <summary>Nodes of this window's edges, in first-touch order (the order source entropy is summed in).</summary>
@@ -138,6 +139,11 @@ public sealed class HypergraphMetricsCollector : IMetricsSnapshotSource
 
         _records++;
         _totalRecords++;
+        if (edge.Kind == EdgeKind.Aggregate)
+        {
+            return; // no source by contract (nerf_records.h): a service's totals, not a (src, dst) edge or a node
+        }
+
         ulong fingerprint = EdgeFingerprint(edge);
         int age = _edges.Touch(fingerprint, HashMix.Mix(fingerprint));
         if (age < 0)

@@ -6,8 +6,8 @@ namespace NerfEngine.Control.Detection.Detectors;
 /// </summary>
 /// <param name="WindowStartNs">Window start, Unix ns (event time).</param>
 /// <param name="WindowEndNs">Window end (exclusive).</param>
-/// <param name="Nodes">Distinct nodes with a record in the window.</param>
-/// <param name="Edges">Distinct directed (src, dst) pairs with a record in the window.</param>
+/// <param name="Nodes">Distinct nodes with a flow record (OPEN, TICK, CLOSE) in the window; AGG records have no source and add none.</param>
+/// <param name="Edges">Distinct directed (src, dst) pairs with a flow record in the window.</param>
 /// <param name="ClusterDensity">Edges / (Nodes·(Nodes−1)); 0 with fewer than 2 nodes.</param>
 /// <param name="EdgeChurn">Fraction of this window's edges absent from the previous window.</param>
 /// <param name="TemporalSync">1 − normalised inter-arrival entropy of the window's contacts (<see cref="TimingEntropy"/>).</param>

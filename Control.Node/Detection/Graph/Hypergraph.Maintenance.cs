@@ -1,4 +1,5 @@
 using System.Buffers;
+using NerfEngine.Control.Detection.Tables;
 
 namespace NerfEngine.Control.Detection.Graph;
 
@@ -18,25 +19,28 @@ public sealed partial class Hypergraph
             _nowNs = now;
         }
 
-        for (int slot = 0; slot < _edges.HighWater; slot++)
-        {
-            if (!_edges.IsLive(slot))
-            {
-                continue;
-            }
-
-            ref EdgeState s = ref _edges.ValueAt(slot);
-            if (s.WeightAtNs < now)
-            {
-                s.Weight = WeightAt(s, now);
-                s.WeightAtNs = now;
-            }
-        }
-
+        DecayAll(_edges, now);
+        DecayAll(_services, now);
         return PruneBelow(_options.PruneBelowWeight, now);
     }
 
-    /// <summary>Removes edges whose weight at <paramref name="nowNs"/> (default: now) is below <paramref name="minWeight"/> (prune_below_weight).</summary>
+    private void DecayAll<TKey, TState>(SlotMap<TKey, TState> table, long now)
+        where TKey : unmanaged, IEquatable<TKey>
+        where TState : unmanaged, IDecayingState
+    {
+        for (int slot = 0; slot < table.HighWater; slot++)
+        {
+            if (table.IsLive(slot))
+            {
+                table.ValueAt(slot).DecayTo(_decay, now);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Removes edges whose weight at <paramref name="nowNs"/> (default: now) is below <paramref name="minWeight"/>
+    /// (prune_below_weight), and services below it too. Returns the number of edges removed.
+    /// </summary>
     public int PruneBelow(double minWeight, long? nowNs = null)
     {
         long now = nowNs ?? _nowNs;
@@ -51,14 +55,27 @@ public sealed partial class Hypergraph
         }
 
         _pruned += removed;
+        PruneServicesBelow(minWeight, now);
         return removed;
     }
 
-    /// <summary>Removes every edge and node; counters keep their totals.</summary>
+    private void PruneServicesBelow(double minWeight, long now)
+    {
+        for (int slot = 0; slot < _services.HighWater; slot++)
+        {
+            if (_services.IsLive(slot) && WeightAt(_services.ValueAt(slot), now) < minWeight)
+            {
+                _services.RemoveAt(slot);
+            }
+        }
+    }
+
+    /// <summary>Removes every edge, node and service; counters keep their totals.</summary>
     public void Clear()
     {
         _edges.Clear();
         _nodes.Clear();
+        _services.Clear();
     }
 
     /// <summary>
@@ -70,23 +87,41 @@ public sealed partial class Hypergraph
     {
         _sweeps++;
         PruneBelow(_options.PruneBelowWeight, now);
-        int target = (int)(_options.MaxEdges * _options.EvictionLowWaterFraction);
-        int excess = _edges.Count - target;
+        _evictions += EvictLightest(_edges, _options.MaxEdges, now, static (graph, slot) => graph.RemoveEdge(slot));
+    }
+
+    /// <summary>The same for the service table when a new service finds it full (services have no links to undo).</summary>
+    private void SweepServicesForSpace(long now)
+    {
+        PruneServicesBelow(_options.PruneBelowWeight, now);
+        _serviceEvictions += EvictLightest(_services, _options.MaxServices, now, static (graph, slot) => graph._services.RemoveAt(slot));
+    }
+
+    /// <summary>
+    /// Evicts the lowest-weight entries of <paramref name="table"/> (ties: oldest last-seen first) down to the
+    /// low-water fraction of <paramref name="max"/>; returns how many it removed.
+    /// </summary>
+    private int EvictLightest<TKey, TState>(SlotMap<TKey, TState> table, int max, long now, Action<Hypergraph, int> remove)
+        where TKey : unmanaged, IEquatable<TKey>
+        where TState : unmanaged, IDecayingState
+    {
+        int target = (int)(max * _options.EvictionLowWaterFraction);
+        int excess = table.Count - target;
         if (excess <= 0)
         {
-            return;
+            return 0;
         }
 
-        EvictionCandidate[] rented = ArrayPool<EvictionCandidate>.Shared.Rent(_edges.Count);
+        EvictionCandidate[] rented = ArrayPool<EvictionCandidate>.Shared.Rent(table.Count);
         try
         {
             int n = 0;
-            for (int slot = 0; slot < _edges.HighWater; slot++)
+            for (int slot = 0; slot < table.HighWater; slot++)
             {
-                if (_edges.IsLive(slot))
+                if (table.IsLive(slot))
                 {
-                    ref EdgeState s = ref _edges.ValueAt(slot);
-                    rented[n++] = new EvictionCandidate(WeightAt(s, now), s.LastSeenNs, slot);
+                    ref TState s = ref table.ValueAt(slot);
+                    rented[n++] = new EvictionCandidate(s.WeightAt(_decay, now), s.LastSeen, slot);
                 }
             }
 
@@ -94,10 +129,10 @@ public sealed partial class Hypergraph
             SelectSmallest(all, excess);
             foreach (EvictionCandidate victim in all[..excess])
             {
-                RemoveEdge(victim.Slot);
+                remove(this, victim.Slot);
             }
 
-            _evictions += excess;
+            return excess;
         }
         finally
         {

@@ -110,6 +110,13 @@ public sealed partial class Hypergraph
         return ranked.Count > n ? ranked.GetRange(0, n) : ranked;
     }
 
+    /// <summary>Live edges into and out of a node (0, 0 when it is not in the graph): whether it mostly sends or receives.</summary>
+    public (int In, int Out) Degree(ulong nodeId)
+    {
+        int node = _nodes.Find(new IdKey(nodeId));
+        return node < 0 ? (0, 0) : (_nodes.ValueAt(node).InDegree, _nodes.ValueAt(node).OutDegree);
+    }
+
     /// <summary>
     /// Neighbours of a node in a view (get_entity_neighbors), heaviest first: all visible edges
     /// between the pair in either direction fold into one row. Walks only the node's own edges.
@@ -191,6 +198,49 @@ public sealed partial class Hypergraph
 
         result.Sort(static (a, b) => b.LastSeenNs != a.LastSeenNs ? b.LastSeenNs.CompareTo(a.LastSeenNs) : b.Weight.CompareTo(a.Weight));
         return result.Count > limit ? result.GetRange(0, limit) : result;
+    }
+
+    /// <summary>The service <paramref name="edgeHash"/> as its AGG records left it, seen at <paramref name="atNs"/> (default now).</summary>
+    public bool TryGetService(ulong edgeHash, out ServiceActivity service, long? atNs = null)
+    {
+        service = default;
+        long t = atNs ?? _nowNs;
+        int slot = _services.Find(new IdKey(edgeHash));
+        if (slot < 0 || _services.ValueAt(slot).LastSeenNs > t)
+        {
+            return false;
+        }
+
+        service = ServiceSnapshot(slot, t);
+        return true;
+    }
+
+    /// <summary>
+    /// Services of a destination (every destination when <paramref name="dstNode"/> is null) from AGG records, last
+    /// seen by <paramref name="atNs"/> (default now), heaviest first, at most <paramref name="limit"/>.
+    /// </summary>
+    public IReadOnlyList<ServiceActivity> Services(ulong? dstNode = null, int limit = int.MaxValue, long? atNs = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(limit);
+        long t = atNs ?? _nowNs;
+        var result = new List<ServiceActivity>();
+        for (int slot = 0; slot < _services.HighWater; slot++)
+        {
+            if (_services.IsLive(slot) && _services.ValueAt(slot).LastSeenNs <= t && (dstNode is not { } d || _services.ValueAt(slot).DstNode == d))
+            {
+                result.Add(ServiceSnapshot(slot, t));
+            }
+        }
+
+        result.Sort(static (a, b) => b.Weight != a.Weight ? b.Weight.CompareTo(a.Weight) : a.EdgeHash.CompareTo(b.EdgeHash));
+        return result.Count > limit ? result.GetRange(0, limit) : result;
+    }
+
+    private ServiceActivity ServiceSnapshot(int slot, long t)
+    {
+        ref ServiceState s = ref _services.ValueAt(slot);
+        return new ServiceActivity(_services.KeyAt(slot).Id, s.DstNode, s.DstPort, s.Protocol, WeightAt(s, t), s.FirstSeenNs, s.LastSeenNs,
+            s.Packets, s.Bytes, s.Windows, t);
     }
 
     private void Fold(Dictionary<ulong, NodeNeighbor> rows, ulong other, NeighborDirection direction, int slot, ScopeFilter? scope, long t)

@@ -8,9 +8,14 @@ namespace NerfEngine.Control.Detection.Graph;
 /// The decaying who-talks-to-whom graph a detector shard keeps: nodes and weighted directed edges
 /// keyed by (src, dst, edge hash). Weights decay exponentially in event time,
 /// w(t) = w0·e^(−λ·Δt), applied lazily when an edge is touched or read and eagerly by
-/// <see cref="DecayNow"/>; every record reinforces its edge (<see cref="ReinforcementMode"/>).
+/// <see cref="DecayNow"/>; every flow record reinforces its edge (<see cref="ReinforcementMode"/>).
 /// Memory is bounded by <see cref="HypergraphOptions.MaxEdges"/>: past it the lightest edges are
 /// evicted and counted.
+/// <para>AGG records (the sensors' per-window aggregate of an edge hash, nerf_records.h) have no
+/// source by contract (src_node 0): they describe a service (destination + port + protocol), not a
+/// pair, and the same packets already reach the graph as the flows' OPEN/TICK/CLOSE records. So they
+/// update a per-service table (<see cref="Services"/>), bounded by
+/// <see cref="HypergraphOptions.MaxServices"/>, and never create an edge or a node.</para>
 /// </summary>
 /// <remarks>
 /// All times are event times (GraphEdge.TimestampNs), never the wall clock, so a pcap replayed at
@@ -22,7 +27,7 @@ public sealed partial class Hypergraph
     private const int None = -1;
 
     /// <summary>Mutable state of one edge; lists link the edges of each node by slot index.</summary>
-    private struct EdgeState
+    private struct EdgeState : IDecayingState
     {
         public double Weight;       // weight at WeightAtNs
         public long WeightAtNs;     // when Weight was last materialised
@@ -35,6 +40,58 @@ public sealed partial class Hypergraph
         public byte Protocol;
         public int OutPrev, OutNext; // siblings in the source's out-list
         public int InPrev, InNext;   // siblings in the destination's in-list
+
+        public readonly double WeightAt(DecaySchedule decay, long atNs) => Weight * decay.Factor(WeightAtNs, atNs);
+
+        public readonly long LastSeen => LastSeenNs;
+
+        public void DecayTo(DecaySchedule decay, long atNs)
+        {
+            if (WeightAtNs < atNs)
+            {
+                Weight = WeightAt(decay, atNs);
+                WeightAtNs = atNs;
+            }
+        }
+    }
+
+    /// <summary>Mutable state of one service (edge hash), fed only by AGG records.</summary>
+    private struct ServiceState : IDecayingState
+    {
+        public double Weight;       // weight at WeightAtNs
+        public long WeightAtNs;
+        public long FirstSeenNs;
+        public long LastSeenNs;     // newest AGG record time (the window's last packet)
+        public ulong Packets;
+        public ulong Bytes;
+        public ulong DstNode;
+        public uint Windows;        // AGG records: aggregation windows the service was active in
+        public ushort DstPort;
+        public byte Protocol;
+
+        public readonly double WeightAt(DecaySchedule decay, long atNs) => Weight * decay.Factor(WeightAtNs, atNs);
+
+        public readonly long LastSeen => LastSeenNs;
+
+        public void DecayTo(DecaySchedule decay, long atNs)
+        {
+            if (WeightAtNs < atNs)
+            {
+                Weight = WeightAt(decay, atNs);
+                WeightAtNs = atNs;
+            }
+        }
+    }
+
+    /// <summary>What eviction needs of an edge or a service; implemented by structs, so generic code never boxes.</summary>
+    private interface IDecayingState
+    {
+        double WeightAt(DecaySchedule decay, long atNs);
+
+        long LastSeen { get; }
+
+        /// <summary>Materialises the weight at <paramref name="atNs"/>; a state already updated later is left as it is.</summary>
+        void DecayTo(DecaySchedule decay, long atNs);
     }
 
     private struct NodeState
@@ -45,6 +102,7 @@ public sealed partial class Hypergraph
 
     private readonly SlotMap<HyperEdgeKey, EdgeState> _edges;
     private readonly SlotMap<IdKey, NodeState> _nodes;
+    private readonly SlotMap<IdKey, ServiceState> _services;
     private readonly DecaySchedule _decay;
     private readonly HypergraphOptions _options;
     private long _nowNs = long.MinValue;
@@ -52,6 +110,8 @@ public sealed partial class Hypergraph
     private long _evictions;
     private long _pruned;
     private long _sweeps;
+    private long _aggregates;
+    private long _serviceEvictions;
 
     /// <summary>Creates an empty graph.</summary>
     /// <param name="options">Decay, pruning and memory bounds; validated here.</param>
@@ -63,6 +123,7 @@ public sealed partial class Hypergraph
         _decay = new DecaySchedule(_options.DecayLambdaPerSecond);
         _edges = new SlotMap<HyperEdgeKey, EdgeState>(Math.Min(_options.InitialEdgeCapacity, _options.MaxEdges), _options.MaxEdges);
         _nodes = new SlotMap<IdKey, NodeState>(Math.Min(_options.InitialEdgeCapacity, _options.MaxEdges));
+        _services = new SlotMap<IdKey, ServiceState>(Math.Min(_options.InitialEdgeCapacity, _options.MaxServices), _options.MaxServices);
         Directory = directory;
     }
 
@@ -84,6 +145,15 @@ public sealed partial class Hypergraph
     /// <summary>Nodes with at least one live edge.</summary>
     public int NodeCount => _nodes.Count;
 
+    /// <summary>Live services (edge hashes with AGG records); see <see cref="Services"/>.</summary>
+    public int ServiceCount => _services.Count;
+
+    /// <summary>AGG records folded into the service table.</summary>
+    public long AggregatesObserved => _aggregates;
+
+    /// <summary>Services evicted to stay within <see cref="HypergraphOptions.MaxServices"/>.</summary>
+    public long ServiceEvictions => _serviceEvictions;
+
     /// <summary>Counters for get_engine_metrics.</summary>
     public HypergraphStats Stats => new(_nodes.Count, _edges.Count, _reinforcements, _evictions, _pruned, _sweeps, _decay.CurrentLambda, _nowNs);
 
@@ -101,14 +171,63 @@ public sealed partial class Hypergraph
         _decay.Set(lambdaPerSecond, atNs ?? (_nowNs == long.MinValue ? 0 : _nowNs));
     }
 
-    /// <summary>Folds one edge record into the graph (any kind: OPEN, TICK, CLOSE, AGG).</summary>
+    /// <summary>
+    /// Folds one edge record into the graph: OPEN, TICK and CLOSE reinforce the (src, dst, edge hash)
+    /// edge; AGG updates its service only (it has no source, see the class remarks).
+    /// </summary>
     public void Observe(in GraphEdge edge)
     {
+        if (edge.Kind == EdgeKind.Aggregate)
+        {
+            ObserveAggregate(edge);
+            return;
+        }
+
         double add = _options.Reinforcement == ReinforcementMode.Packets ? edge.Packets : 1.0;
         ref EdgeState s = ref Touch(new HyperEdgeKey(edge.SrcNode, edge.DstNode, edge.EdgeHash), (long)edge.TimestampNs, add,
             edge.DstPort, edge.Protocol);
         s.Packets += edge.Packets;
         s.Bytes += edge.Bytes;
+    }
+
+    /// <summary>Folds one AGG record into its service: counters add up, the weight decays and is reinforced like an edge's.</summary>
+    private void ObserveAggregate(in GraphEdge edge)
+    {
+        long ts = (long)edge.TimestampNs;
+        if (ts > _nowNs)
+        {
+            _nowNs = ts;
+        }
+
+        _aggregates++;
+        double add = _options.Reinforcement == ReinforcementMode.Packets ? edge.Packets : 1.0;
+        int slot = _services.FindOrAdd(new IdKey(edge.EdgeHash), out bool added);
+        if (slot < 0)
+        {
+            SweepServicesForSpace(_nowNs);
+            slot = _services.FindOrAdd(new IdKey(edge.EdgeHash), out added);
+            Debug.Assert(slot >= 0, "a sweep always frees room");
+        }
+
+        ref ServiceState s = ref _services.ValueAt(slot);
+        if (added)
+        {
+            s = new ServiceState
+            {
+                Weight = add, WeightAtNs = ts, FirstSeenNs = ts, LastSeenNs = ts, Packets = edge.Packets, Bytes = edge.Bytes,
+                DstNode = edge.DstNode, Windows = 1, DstPort = edge.DstPort, Protocol = edge.Protocol,
+            };
+            return;
+        }
+
+        long at = Math.Max(ts, s.WeightAtNs); // late records: as for edges (Touch)
+        s.Weight = s.Weight * _decay.Factor(s.WeightAtNs, at) + add;
+        s.WeightAtNs = at;
+        s.FirstSeenNs = Math.Min(s.FirstSeenNs, ts);
+        s.LastSeenNs = Math.Max(s.LastSeenNs, ts);
+        s.Packets += edge.Packets;
+        s.Bytes += edge.Bytes;
+        s.Windows++;
     }
 
     /// <summary>Folds a batch of records into the graph.</summary>
@@ -242,5 +361,8 @@ public sealed partial class Hypergraph
     }
 
     /// <summary>Weight of an edge decayed (or, for a scrubbed-back view, un-decayed) to <paramref name="atNs"/>.</summary>
-    private double WeightAt(in EdgeState s, long atNs) => s.Weight * _decay.Factor(s.WeightAtNs, atNs);
+    private double WeightAt(in EdgeState s, long atNs) => s.WeightAt(_decay, atNs);
+
+    /// <summary>Weight of a service at <paramref name="atNs"/>.</summary>
+    private double WeightAt(in ServiceState s, long atNs) => s.WeightAt(_decay, atNs);
 }

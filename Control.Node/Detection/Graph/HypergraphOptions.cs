@@ -4,7 +4,7 @@ namespace NerfEngine.Control.Detection.Graph;
 public enum ReinforcementMode
 {
     /// <summary>
-    /// +1 per record (OPEN, TICK, CLOSE or AGG): weight measures how persistently two nodes keep
+    /// +1 per record (OPEN, TICK or CLOSE for an edge, AGG for a service): weight measures how persistently two nodes keep
     /// talking, independent of volume, so one bulk transfer cannot dominate the graph. Default.
     /// </summary>
     PerRecord = 0,
@@ -27,6 +27,13 @@ public sealed record HypergraphOptions
 
     /// <summary>Bound on live edges; past it the lowest-weight (then oldest) edges are evicted and counted.</summary>
     public int MaxEdges { get; init; } = 1 << 20;
+
+    /// <summary>
+    /// Bound on live services (edge hashes seen in AGG records, <see cref="Hypergraph.Services"/>); past it the
+    /// lowest-weight services are evicted and counted. Default 131,072: the sensors' XDP edge_agg map holds as many
+    /// edge hashes per 50 ms window.
+    /// </summary>
+    public int MaxServices { get; init; } = 1 << 17;
 
     /// <summary>An eviction sweep brings the edge count down to this fraction of <see cref="MaxEdges"/>, so sweeps are rare.</summary>
     public double EvictionLowWaterFraction { get; init; } = 0.9;
@@ -51,6 +58,7 @@ public sealed record HypergraphOptions
         }
 
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxEdges, 16);
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxServices, 16);
         if (!(EvictionLowWaterFraction > 0 && EvictionLowWaterFraction < 1))
         {
             throw new ArgumentOutOfRangeException(nameof(EvictionLowWaterFraction), EvictionLowWaterFraction, "Must be in (0, 1).");

@@ -34,6 +34,25 @@ public enum NeighborDirection
 /// <summary>A neighbour of a node: every visible edge between the two is folded into one row.</summary>
 public readonly record struct NodeNeighbor(ulong NodeId, NeighborDirection Direction, int EdgeCount, double Weight, long LastSeenNs);
 
+/// <summary>
+/// One service (edge hash = destination + port + protocol) as the sensors' AGG records describe it: totals over
+/// every source, decayed weight like an edge's (<see cref="Hypergraph.Services"/>).
+/// </summary>
+/// <param name="EdgeHash">The service's edge hash (nerf_edge_hash).</param>
+/// <param name="DstNode">Destination node id.</param>
+/// <param name="DstPort">Destination port (0 when the protocol has none).</param>
+/// <param name="Protocol">IANA protocol number.</param>
+/// <param name="Weight">Decayed weight at <paramref name="EvaluatedAtNs"/>.</param>
+/// <param name="FirstSeenNs">Last packet of the first aggregation window seen, Unix ns.</param>
+/// <param name="LastSeenNs">Last packet of the newest aggregation window, Unix ns.</param>
+/// <param name="Packets">Packets summed over the aggregates.</param>
+/// <param name="Bytes">IP bytes summed over the aggregates.</param>
+/// <param name="Windows">Aggregation windows (AGG records) the service was active in.</param>
+/// <param name="EvaluatedAtNs">The time the weight refers to.</param>
+public readonly record struct ServiceActivity(
+    ulong EdgeHash, ulong DstNode, ushort DstPort, byte Protocol, double Weight, long FirstSeenNs, long LastSeenNs,
+    ulong Packets, ulong Bytes, uint Windows, long EvaluatedAtNs);
+
 /// <summary>Counts for a view of the graph (query_scope_stats).</summary>
 public readonly record struct ScopeStats(int Nodes, int Edges, double TotalWeight, long EvaluatedAtNs);
 

@@ -46,7 +46,7 @@ public sealed class DslParserTests
     [Theory]
     [InlineData("FOCUS 10.10.0.80\nPIVOT 10.10.0.80", "line 2, column 1: unknown verb 'PIVOT'")]
     [InlineData("FOCUS 10.10.0.80;  ANALYZE fanin ;  TRACE deep", "line 1, column 37: TRACE takes an optional")]
-    [InlineData("ANALYZE entropy", "ANALYZE takes one of degree_delta, fanin, fanout, temporal_sync")]
+    [InlineData("ANALYZE entropy", "ANALYZE takes one of degree_delta, detections, fanin, fanout, port_spread, temporal_sync")]
     [InlineData("FOCUS evil.example.org", "FOCUS takes one IP address or node:0x… id")]
     [InlineData("WINDOW 5 parsecs", "WINDOW takes a duration")]
     [InlineData("FILTER colour = 3", "FILTER field 'colour' is unknown")]

@@ -54,6 +54,32 @@ public sealed class EntityExtractorTests
         Assert.Equal(["10.0.0.1"], entities.Select(e => e.Value));
     }
 
+    [Theory]
+    [InlineData("Did 56.28.119.196 hit ports 22,443?", new[] { "22", "443" })]
+    [InlineData("ports 22, 443 and 8080", new[] { "22", "443" })]
+    [InlineData("scan on ports 80/443/8443 tcp", new[] { "80", "443", "8443" })]
+    [InlineData("port 53 / 123 udp", new[] { "53", "123" })]
+    [InlineData("ports 22,443 open on 10.10.0.20", new[] { "22", "443" })]
+    public void Port_lists_after_port_or_ports_give_one_entity_per_port(string text, string[] ports)
+    {
+        var entities = _extractor.Extract(text).Where(e => e.Kind == EntityKind.Port).ToList();
+
+        Assert.Equal(ports, entities.Select(e => e.Value));
+        Assert.Equal(entities.Select(e => e.Value).Skip(1), entities.Skip(1).Select(e => e.Text)); // later items are just the number
+        Assert.StartsWith("port", entities[0].Text);
+    }
+
+    [Theory]
+    [InlineData("port 22, 3 hosts answered", new[] { "22" })]
+    [InlineData("ports 22,10.10.0.5 and 10.10.0.6", new[] { "22" })]
+    [InlineData("port 443, 2.5 seconds apart", new[] { "443" })]
+    [InlineData("ports 22/70000", new[] { "22" })]
+    [InlineData("22,443 were seen, 5/6 hosts", new string[0])]
+    public void Numbers_that_are_not_listed_ports_stay_out(string text, string[] ports)
+    {
+        Assert.Equal(ports, _extractor.Extract(text).Where(e => e.Kind == EntityKind.Port).Select(e => e.Value));
+    }
+
     [Fact]
     public void Out_of_range_octets_ports_and_lowercase_as_words_are_not_entities()
     {

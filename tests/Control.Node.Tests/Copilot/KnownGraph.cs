@@ -11,7 +11,8 @@ namespace NerfEngine.Tests.ControlNode.Copilot;
 /// A small graph with a known answer, in a real <see cref="GraphEngine"/> on an actor system:
 /// <list type="bullet">
 /// <item>established at T0: 10.10.0.5 → victim 10.10.0.80:22, victim → 10.10.0.90:5432 → 10.10.0.95:6379;</item>
-/// <item>burst at T0 + 600 s: 12 external sources (198.51.100.1–6, 203.0.113.1–6) → victim:443 within 120 ms.</item>
+/// <item>burst at T0 + 600 s: 12 external sources (198.51.100.1–6, 203.0.113.1–6) → victim:443 within 120 ms;</item>
+/// <item>with a scanner only: at T0 + 601 s, 192.0.2.66 probes the database on ports 1–60 (SYN and RST, 2 packets each).</item>
 /// </list>
 /// Decay is near zero so weights stay at their record counts.
 /// </summary>
@@ -21,6 +22,8 @@ internal sealed class KnownGraph : IAsyncDisposable
     public const string Admin = "10.10.0.5";
     public const string Database = "10.10.0.90";
     public const string Cache = "10.10.0.95";
+    public const string Scanner = "192.0.2.66";
+    public const int ScannedPorts = 60;
     public const int BurstSources = 12;
     public const long T0 = 1_700_000_000_000_000_000;
     public const long BurstAt = T0 + 600_000_000_000;
@@ -40,14 +43,14 @@ internal sealed class KnownGraph : IAsyncDisposable
     public static IEnumerable<string> Sources() =>
         Enumerable.Range(1, BurstSources / 2).SelectMany(i => new[] { $"198.51.100.{i}", $"203.0.113.{i}" });
 
-    public static async Task<KnownGraph> StartAsync()
+    public static async Task<KnownGraph> StartAsync(bool withScanner = false)
     {
         var system = ActorSystem.Create("copilot-test");
         var core = new EngineCore(new EngineOptions { Graph = new HypergraphOptions { DecayLambdaPerSecond = 1e-9 } });
         var engine = new GraphEngine(system, core);
         await engine.QueryAsync(c =>
         {
-            foreach (string ip in Sources().Concat([Victim, Admin, Database, Cache]))
+            foreach (string ip in Sources().Concat([Victim, Admin, Database, Cache, Scanner]))
             {
                 c.Directory.Register(IPAddress.Parse(ip));
             }
@@ -62,6 +65,11 @@ internal sealed class KnownGraph : IAsyncDisposable
             foreach (string source in Sources())
             {
                 edges.Add(Edge(source, Victim, 443, BurstAt + n++ * 10_000_000L));
+            }
+
+            for (int port = 1; withScanner && port <= ScannedPorts; port++)
+            {
+                edges.Add(Edge(Scanner, Database, (ushort)port, BurstAt + 1_000_000_000L + port * 2_000_000L) with { Packets = 2, Bytes = 80 });
             }
 
             c.Observe(edges.ToArray());

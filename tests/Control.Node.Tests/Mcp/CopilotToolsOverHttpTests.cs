@@ -149,7 +149,8 @@ public sealed class CopilotToolsOverHttpTests : IAsyncLifetime
         Assert.Equal("10.0.0.5", report["entities"]![0]!["value"]!.GetValue<string>());
         Assert.Equal("10.0.0.5", report["deterministic"]!["focus"]!.GetValue<string>());
         var findings = report["deterministic"]!["findings"]!.AsArray();
-        Assert.Equal(["FOCUS 10.0.0.5", "ANALYZE fanin", "ANALYZE temporal_sync", "ANALYZE degree_delta", "CLUSTER timing", "ASSESS"],
+        // 10.0.0.5 only sends: the plan measures its spread, not a fan-in.
+        Assert.Equal(["FOCUS 10.0.0.5", "ANALYZE fanout", "ANALYZE port_spread", "ANALYZE detections", "ASSESS"],
             findings.Select(f => f!["step"]!.GetValue<string>()));
         Assert.NotNull(report["deterministic"]!["confidence"]);
 

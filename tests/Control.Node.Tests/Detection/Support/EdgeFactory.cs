@@ -60,6 +60,24 @@ internal sealed class EdgeFactory
         };
     }
 
+    /// <summary>An AGG record as a sensor drains it (nerf_records.h): one edge hash's window, no source (src_node and src_port 0).</summary>
+    public GraphEdge Aggregate(long ts, string dst, ushort dstPort, byte protocol = 6, uint packets = 10, uint bytes = 800)
+    {
+        ulong dstNode = Node(dst);
+        return new GraphEdge
+        {
+            TimestampNs = (ulong)ts,
+            DstNode = dstNode,
+            EdgeHash = Fnv1a64.EdgeHash(dstNode, dstPort, protocol),
+            Packets = packets,
+            Bytes = bytes,
+            DstPort = dstPort,
+            Protocol = protocol,
+            Kind = EdgeKind.Aggregate,
+            IpVersion = (byte)(dst.Contains(':') ? 6 : 4),
+        };
+    }
+
     private ushort NextSrcPort() => _nextSrcPort = _nextSrcPort == ushort.MaxValue ? (ushort)30000 : (ushort)(_nextSrcPort + 1);
 
     /// <summary>An address in its own /16, for n up to 250·200: "a.b.c.d" with (a, b) unique per n.</summary>
