@@ -104,10 +104,33 @@ public sealed partial class FlowTracker
             return;
         }
 
+        FlowKey key = FlowKey.FromPacket(in packet, _vlanAware, out bool senderIsA);
+        Observe(in packet, in key, key.GetHash(_seed), senderIsA, timestampNs, ref sink);
+    }
+
+    /// <summary>
+    /// The key of an IP packet as <see cref="Observe{TSink}(in ParsedPacket, long, ref TSink)"/> computes it, for a
+    /// thread that parses ahead of the tracker's (the replay's read-ahead): only reads settings fixed at
+    /// construction, so it may run on any thread while the tracker runs on its own.
+    /// </summary>
+    /// <returns>The key's hash under this tracker's seed.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ulong KeyOf(in ParsedPacket packet, out FlowKey key, out bool senderIsA)
+    {
+        key = FlowKey.FromPacket(in packet, _vlanAware, out senderIsA);
+        return key.GetHash(_seed);
+    }
+
+    /// <summary>
+    /// <see cref="Observe{TSink}(in ParsedPacket, long, ref TSink)"/> for an IP packet whose key was computed
+    /// beforehand by <see cref="KeyOf"/> of this tracker.
+    /// </summary>
+    [MethodImpl(HotPath.Optimize)]
+    public void Observe<TSink>(in ParsedPacket packet, in FlowKey key, ulong hash, bool senderIsA, long timestampNs, ref TSink sink)
+        where TSink : struct, IEdgeSink
+    {
         long now = MoveClock(timestampNs, ref sink);
         _packetsObserved++;
-        FlowKey key = FlowKey.FromPacket(in packet, _vlanAware, out bool senderIsA);
-        ulong hash = key.GetHash(_seed);
         TcpFlags flags = packet.Protocol == IpProtocols.Tcp && packet.HasTransportHeader ? packet.TcpFlags : TcpFlags.None;
         var sent = new PacketCounts((uint)packet.IpTotalLength, (uint)packet.FrameLength, flags);
         if (key.IsFragment)

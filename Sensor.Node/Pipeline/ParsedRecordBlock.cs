@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 using NerfEngine.Sensor.Capture.Files;
+using NerfEngine.Sensor.Flows;
 using NerfEngine.Sensor.Parsing;
 
 namespace NerfEngine.Sensor.Pipeline;
@@ -9,8 +10,15 @@ namespace NerfEngine.Sensor.Pipeline;
 internal struct ParsedRecord
 {
     public ParsedPacket Packet;
+
+    /// <summary>For IP packets (<see cref="IsIp"/>), the flow key and its hash, computed on the parsing thread (<see cref="FlowTracker.KeyOf"/>).</summary>
+    public FlowKey Key;
+    public ulong Hash;
     public long TimestampNs;
     public ParseOutcome Outcome;
+    public bool SenderIsA;
+
+    public readonly bool IsIp => Outcome is ParseOutcome.Ipv4 or ParseOutcome.Ipv6;
 }
 
 /// <summary>
@@ -47,8 +55,10 @@ internal sealed class ParsedRecordBlock
     /// escaping: the records before it are still delivered, then the replay loop rethrows it, exactly
     /// where a single-threaded loop would have met it.
     /// </summary>
+    /// <param name="reader">The file.</param>
+    /// <param name="keys">The tracker the records are for: IP packets get their flow key here, off the tracker's thread.</param>
     [MethodImpl(HotPath.Optimize)]
-    public void Fill(CaptureFileReader reader)
+    public void Fill(CaptureFileReader reader, FlowTracker keys)
     {
         Count = 0;
         ReadError = null;
@@ -68,6 +78,11 @@ internal sealed class ParsedRecordBlock
                 ref ParsedRecord parsed = ref records[Count];
                 parsed.TimestampNs = record.TimestampNanoseconds;
                 parsed.Outcome = PacketParser.Parse(record.Data, out parsed.Packet, record.OriginalLength, linkType: record.LinkType);
+                if (parsed.IsIp)
+                {
+                    parsed.Hash = keys.KeyOf(in parsed.Packet, out parsed.Key, out parsed.SenderIsA);
+                }
+
                 Count++;
             }
         }

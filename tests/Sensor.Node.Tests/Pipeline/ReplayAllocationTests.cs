@@ -1,4 +1,5 @@
 using NerfEngine.Sensor.Capture.Files;
+using NerfEngine.Sensor.Flows;
 using NerfEngine.Sensor.Parsing;
 using NerfEngine.Sensor.Pipeline;
 using static NerfEngine.Tests.SensorNode.Flows.FlowScenario;
@@ -23,13 +24,14 @@ public sealed class ReplayAllocationTests
                 : UdpFrame("fd00::1", (ushort)(1024 + i % 500), "fd00::2", 53, payload: i % 200))));
         using CaptureFileReader reader = CaptureFileReader.Open(capture.Path);
         var block = new ParsedRecordBlock();
-        block.Fill(reader); // the first block JIT-compiles and warms everything up
+        var tracker = new FlowTracker();
+        block.Fill(reader, tracker); // the first block JIT-compiles and warms everything up
 
         long records = block.Count;
         long before = GC.GetAllocatedBytesForCurrentThread();
         do
         {
-            block.Fill(reader);
+            block.Fill(reader, tracker);
             records += block.Count;
         }
         while (!block.IsLast);
@@ -46,7 +48,7 @@ public sealed class ReplayAllocationTests
         using TemporaryCapture capture = TemporaryCapture.Write(Enumerable.Range(0, 100_000)
             .Select(i => (At(i * 0.01), UdpFrame("10.0.0.1", (ushort)(1024 + i % 500), "10.0.0.2", 53, payload: i % 100))));
         using CaptureFileReader reader = CaptureFileReader.Open(capture.Path);
-        using var readAhead = new ReadAheadParser(reader);
+        using var readAhead = new ReadAheadParser(reader, new FlowTracker());
         readAhead.Start();
 
         long records = 0;
