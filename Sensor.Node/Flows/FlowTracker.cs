@@ -104,35 +104,42 @@ public sealed partial class FlowTracker
             return;
         }
 
-        FlowKey key = FlowKey.FromPacket(in packet, _vlanAware, out bool senderIsA);
-        Observe(in packet, in key, key.GetHash(_seed), senderIsA, timestampNs, ref sink);
+        KeyOf(in packet, out KeyedPacket keyed);
+        Observe(in keyed, timestampNs, ref sink);
     }
 
     /// <summary>
-    /// The key of an IP packet as <see cref="Observe{TSink}(in ParsedPacket, long, ref TSink)"/> computes it, for a
-    /// thread that parses ahead of the tracker's (the replay's read-ahead): only reads settings fixed at
-    /// construction, so it may run on any thread while the tracker runs on its own.
+    /// An IP packet reduced to what <see cref="Observe{TSink}(in KeyedPacket, long, ref TSink)"/> needs, its flow
+    /// key computed, for a thread that parses ahead of the tracker's (the replay's read-ahead). Reads only
+    /// settings fixed at construction, so it may run on any thread while the tracker runs on its own.
+    /// Only for packets with <see cref="ParsedPacket.IpVersion"/> 4 or 6.
     /// </summary>
-    /// <returns>The key's hash under this tracker's seed.</returns>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public ulong KeyOf(in ParsedPacket packet, out FlowKey key, out bool senderIsA)
+    public void KeyOf(in ParsedPacket packet, out KeyedPacket keyed)
     {
-        key = FlowKey.FromPacket(in packet, _vlanAware, out senderIsA);
-        return key.GetHash(_seed);
+        keyed.Key = FlowKey.FromPacket(in packet, _vlanAware, out keyed.SenderIsA);
+        keyed.Hash = keyed.Key.GetHash(_seed);
+        keyed.IpBytes = (uint)packet.IpTotalLength;
+        keyed.FrameBytes = (uint)packet.FrameLength;
+        keyed.TcpFlags = packet.Protocol == IpProtocols.Tcp && packet.HasTransportHeader ? packet.TcpFlags : TcpFlags.None;
+        keyed.MoreFragments = packet.MoreFragments;
     }
 
     /// <summary>
-    /// <see cref="Observe{TSink}(in ParsedPacket, long, ref TSink)"/> for an IP packet whose key was computed
-    /// beforehand by <see cref="KeyOf"/> of this tracker.
+    /// <see cref="Observe{TSink}(in ParsedPacket, long, ref TSink)"/> for an IP packet keyed by
+    /// <see cref="KeyOf"/> of this tracker.
     /// </summary>
     [MethodImpl(HotPath.Optimize)]
-    public void Observe<TSink>(in ParsedPacket packet, in FlowKey key, ulong hash, bool senderIsA, long timestampNs, ref TSink sink)
+    public void Observe<TSink>(in KeyedPacket packet, long timestampNs, ref TSink sink)
         where TSink : struct, IEdgeSink
     {
         long now = MoveClock(timestampNs, ref sink);
         _packetsObserved++;
-        TcpFlags flags = packet.Protocol == IpProtocols.Tcp && packet.HasTransportHeader ? packet.TcpFlags : TcpFlags.None;
-        var sent = new PacketCounts((uint)packet.IpTotalLength, (uint)packet.FrameLength, flags);
+        ref readonly FlowKey key = ref packet.Key;
+        ulong hash = packet.Hash;
+        bool senderIsA = packet.SenderIsA;
+        TcpFlags flags = packet.TcpFlags;
+        var sent = new PacketCounts(packet.IpBytes, packet.FrameBytes, flags);
         if (key.IsFragment)
         {
             _nonFirstFragments++;

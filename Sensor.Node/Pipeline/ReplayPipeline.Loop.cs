@@ -103,11 +103,12 @@ public sealed partial class ReplayPipeline
     {
         for (int i = 0; i < block.Count; i++)
         {
+            block.Prefetch(i + ParsedRecordBlock.PrefetchRecordsAhead);
             ref readonly ParsedRecord record = ref block[i];
-            Count(in record.Packet, record.Outcome, record.TimestampNs);
+            Count(record.Outcome, record.IsFragment, record.TimestampNs);
             if (record.IsIp)
             {
-                _tracker.Observe(in record.Packet, in record.Key, record.Hash, record.SenderIsA, record.TimestampNs, ref sink);
+                _tracker.Observe(in record.Packet, record.TimestampNs, ref sink);
             }
             else
             {
@@ -127,7 +128,7 @@ public sealed partial class ReplayPipeline
     /// <summary>Counts a parsed record and feeds the batcher's clock and the tracker (event time).</summary>
     private void Process(in ParsedPacket packet, ParseOutcome outcome, long timestamp, ref ReplayEdgeSink sink)
     {
-        Count(in packet, outcome, timestamp);
+        Count(outcome, packet.IsFragment, timestamp);
         if (outcome is ParseOutcome.Ipv4 or ParseOutcome.Ipv6)
         {
             _tracker.Observe(in packet, timestamp, ref sink);
@@ -140,9 +141,9 @@ public sealed partial class ReplayPipeline
 
     /// <summary>Counts a parsed record and moves the batcher's clock (event time), before the tracker sees it.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void Count(in ParsedPacket packet, ParseOutcome outcome, long timestamp)
+    private void Count(ParseOutcome outcome, bool isFragment, long timestamp)
     {
-        _parseCounters.Record(outcome, in packet);
+        _parseCounters.Record(outcome, isFragment);
         _batcher!.Advance(timestamp);
         if (_recordsProcessed++ == 0)
         {
