@@ -154,7 +154,7 @@ public static class CaptureCommand
             return CliRunner.UsageError;
         }
 
-        var status = new StatusLine(engine);
+        var status = new CaptureStatusLine(engine, "packets", stats => $"drops {stats.KernelDrops:N0}  freezes {stats.FreezeQueueCount:N0}");
         await run.WaitAsync(parse.GetValue(Duration),
             $"[grey]capturing on[/] {Markup.Escape(engine.Name)} [grey]— {engine.Rings.Count} ring(s): {Markup.Escape(engine.Rings[0].ToString())}; Ctrl+C to stop[/]",
             status.Next, cancellationToken).ConfigureAwait(false);
@@ -242,26 +242,5 @@ public static class CaptureCommand
         }
         run.Console.Write(totals);
         run.RenderTopEdges(summary.Edges);
-    }
-
-    /// <summary>One line of live counters with rates since the previous line.</summary>
-    private sealed class StatusLine(AfPacketCaptureEngine engine)
-    {
-        private readonly long _started = TimeProvider.System.GetTimestamp();
-        private long _lastPackets;
-        private long _lastTimestamp = TimeProvider.System.GetTimestamp();
-
-        public string Next()
-        {
-            CaptureStats stats = engine.Stats;
-            long now = TimeProvider.System.GetTimestamp();
-            double seconds = Math.Max(1e-3, TimeProvider.System.GetElapsedTime(_lastTimestamp, now).TotalSeconds);
-            double rate = (stats.PacketsCaptured - _lastPackets) / seconds;
-            _lastPackets = stats.PacketsCaptured;
-            _lastTimestamp = now;
-            string error = stats.LastError is null ? "" : $" [red]{Markup.Escape(stats.LastError)}[/]";
-            return $"[grey]{TimeProvider.System.GetElapsedTime(_started):hh\\:mm\\:ss}[/] packets [bold]{stats.PacketsCaptured:N0}[/] ({rate:N0}/s)  "
-                + $"edges {stats.EventsEmitted:N0}  parse errors {stats.ParseErrors:N0}  drops {stats.KernelDrops:N0}  freezes {stats.FreezeQueueCount:N0}{error}";
-        }
     }
 }

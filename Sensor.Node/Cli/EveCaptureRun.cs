@@ -39,7 +39,7 @@ internal static class EveCaptureRun
         }
 
         string from = options.Eve.Tailer.Start == EveTailStart.End ? "its end" : "its start";
-        var status = new StatusLine(engine);
+        var status = new CaptureStatusLine(engine, "lines", _ => $"rotations {engine.EveStats.Tailer.Rotations:N0}");
         await run.WaitAsync(parse.GetValue(CaptureCommand.Duration),
             $"[grey]following[/] {Markup.Escape(engine.Path)} [grey]from {from}; Ctrl+C to stop[/]", status.Next, cancellationToken).ConfigureAwait(false);
         await engine.StopAsync(CancellationToken.None).ConfigureAwait(false);
@@ -141,15 +141,7 @@ internal static class EveCaptureRun
             ["file"] = summary.Path,
             ["from"] = summary.Start == EveTailStart.End ? "end" : "start",
             ["elapsed_seconds"] = Math.Round(summary.Elapsed.TotalSeconds, 3),
-            ["capture"] = new JsonObject
-            {
-                ["packets_captured"] = summary.Capture.PacketsCaptured,
-                ["events_emitted"] = summary.Capture.EventsEmitted,
-                ["parse_errors"] = summary.Capture.ParseErrors,
-                ["kernel_drops"] = summary.Capture.KernelDrops,
-                ["freeze_queue_count"] = summary.Capture.FreezeQueueCount,
-                ["last_error"] = summary.Capture.LastError,
-            },
+            ["capture"] = CaptureSummaryJson.Capture(summary.Capture),
             ["eve"] = new JsonObject
             {
                 ["lines_read"] = tailer.LinesRead,
@@ -202,28 +194,6 @@ internal static class EveCaptureRun
     }
 
     private sealed record ReadOptionsResult(EveJsonCaptureOptions Eve, PublishingOptions Publishing);
-
-    /// <summary>One line of live counters with the line rate since the previous one.</summary>
-    private sealed class StatusLine(EveJsonCaptureEngine engine)
-    {
-        private readonly long _started = TimeProvider.System.GetTimestamp();
-        private long _lastLines;
-        private long _lastTimestamp = TimeProvider.System.GetTimestamp();
-
-        public string Next()
-        {
-            CaptureStats stats = engine.Stats;
-            EveTailerStats tailer = engine.EveStats.Tailer;
-            long now = TimeProvider.System.GetTimestamp();
-            double seconds = Math.Max(1e-3, TimeProvider.System.GetElapsedTime(_lastTimestamp, now).TotalSeconds);
-            double rate = (stats.PacketsCaptured - _lastLines) / seconds;
-            _lastLines = stats.PacketsCaptured;
-            _lastTimestamp = now;
-            string error = stats.LastError is null ? "" : $" [red]{Markup.Escape(stats.LastError)}[/]";
-            return $"[grey]{TimeProvider.System.GetElapsedTime(_started):hh\\:mm\\:ss}[/] lines [bold]{stats.PacketsCaptured:N0}[/] ({rate:N0}/s)  "
-                + $"edges {stats.EventsEmitted:N0}  parse errors {stats.ParseErrors:N0}  rotations {tailer.Rotations:N0}{error}";
-        }
-    }
 }
 
 /// <summary>What an eve.json capture run ends with.</summary>

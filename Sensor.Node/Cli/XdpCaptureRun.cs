@@ -36,20 +36,10 @@ internal static class XdpCaptureRun
             return CliRunner.UsageError;
         }
 
-        long lastPackets = 0;
-        string Status()
-        {
-            CaptureStats stats = engine.Stats;
-            string failure = stats.LastError is null ? "" : $" [red]{Markup.Escape(stats.LastError)}[/]";
-            string line = $"packets [bold]{stats.PacketsCaptured:N0}[/] (+{stats.PacketsCaptured - lastPackets:N0})  edges {stats.EventsEmitted:N0}  "
-                + $"parse errors {stats.ParseErrors:N0}  kernel losses {stats.KernelDrops:N0}{failure}";
-            lastPackets = stats.PacketsCaptured;
-            return line;
-        }
-
+        var status = new CaptureStatusLine(engine, "packets", stats => $"kernel losses {stats.KernelDrops:N0}");
         await run.WaitAsync(parse.GetValue(CaptureCommand.Duration),
             $"[grey]capturing on[/] {Markup.Escape(engine.Name)} [grey]— XDP {engine.Mode?.ToString().ToLowerInvariant()} mode; Ctrl+C to stop[/]",
-            Status, cancellationToken).ConfigureAwait(false);
+            status.Next, cancellationToken).ConfigureAwait(false);
         await engine.StopAsync(CancellationToken.None).ConfigureAwait(false);
         await run.DrainAsync().ConfigureAwait(false);
 
