@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using NerfEngine.Sensor.Capture.AfPacket;
+using NerfEngine.Sensor.Pipeline;
 using NerfEngine.Sensor.Publishing;
 
 namespace NerfEngine.Sensor.Capture;
@@ -7,6 +8,17 @@ namespace NerfEngine.Sensor.Capture;
 /// <summary>The parts of a live capture's <c>--json</c> summary that every engine writes the same way.</summary>
 internal static class CaptureSummaryJson
 {
+    /// <summary>The counters of the capture-engine contract (SPEC §2), under the same names for every engine.</summary>
+    public static JsonObject Capture(CaptureStats capture) => new()
+    {
+        ["packets_captured"] = capture.PacketsCaptured,
+        ["events_emitted"] = capture.EventsEmitted,
+        ["parse_errors"] = capture.ParseErrors,
+        ["kernel_drops"] = capture.KernelDrops,
+        ["freeze_queue_count"] = capture.FreezeQueueCount,
+        ["last_error"] = capture.LastError,
+    };
+
     public static JsonObject Publishing(PublishingStats publishing) => new()
     {
         ["batches_sealed"] = publishing.BatchesSealed,

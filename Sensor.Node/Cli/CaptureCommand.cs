@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using NerfEngine.Sensor.Capture.AfPacket;
@@ -18,6 +17,8 @@ namespace NerfEngine.Sensor.Cli;
 /// <c>Sensor.Node capture --interface IF …</c>: live AF_PACKET TPACKET_V3 capture through the whole
 /// sensor path (rings → parser → flow tracker → batches → in-process transport → decoding consumer),
 /// with a live stats line and a final summary (<c>--json</c>: machine-readable, with the per-edge table).
+/// <c>--engine xdp</c> runs <see cref="XdpCaptureRun"/>, <c>--engine eve --eve-file PATH</c> runs
+/// <see cref="EveCaptureRun"/>; what the engines share is <see cref="CaptureRun"/>.
 /// </summary>
 public static class CaptureCommand
 {
@@ -27,20 +28,33 @@ public static class CaptureCommand
     /// <summary>Rows the per-edge table keeps for the summary.</summary>
     public const int DefaultEdgeTableCapacity = 100_000;
 
-    private static readonly TimeSpan StatusInterval = TimeSpan.FromSeconds(1);
-    private static readonly TimeSpan ConsumerDrainTimeout = TimeSpan.FromSeconds(5);
-
-    public static readonly Option<string> Interface = new("--interface", "-i")
+    public static readonly Option<string?> Interface = new("--interface", "-i")
     {
-        Description = "Interface to capture on (e.g. eth0).",
-        Required = true,
+        Description = "Interface to capture on (e.g. eth0); required by the afpacket and xdp engines.",
     };
 
     public static readonly Option<string> Engine = new Option<string>("--engine")
     {
-        Description = "afpacket: TPACKET_V3 rings, every packet parsed in user space; xdp: XDP program with a kernel flow table, only edges reach user space (settings: section Xdp).",
+        Description = "afpacket: TPACKET_V3 rings, every packet parsed in user space; xdp: XDP program with a kernel flow table, only edges reach user space (settings: section Xdp); "
+            + "eve: follow Suricata's eve.json (--eve-file), flow/alert/DNS events become edges (settings: section EveJson).",
         DefaultValueFactory = _ => "afpacket",
-    }.AcceptOnlyFromAmong("afpacket", "xdp");
+    }.AcceptOnlyFromAmong("afpacket", "xdp", "eve");
+
+    public static readonly Option<string?> EveFile = new("--eve-file")
+    {
+        Description = "eve engine: the eve.json to follow (e.g. /var/log/suricata/eve.json); rotation (rename or copytruncate) is followed.",
+    };
+
+    public static readonly Option<string> EveFrom = new Option<string>("--from")
+    {
+        Description = "eve engine: start at the file's end (new events only, like tail -F) or its start (its history too).",
+        DefaultValueFactory = _ => "end",
+    }.AcceptOnlyFromAmong("end", "start");
+
+    public static readonly Option<bool> WaitForFile = new("--wait-for-file")
+    {
+        Description = "eve engine: start even when the file does not exist yet, and read it from its start once Suricata creates it.",
+    };
 
     public static readonly Option<int> Fanout = new("--fanout")
     {
@@ -107,8 +121,8 @@ public static class CaptureCommand
 
     public static Command Create()
     {
-        var command = new Command("capture", "Capture live traffic with AF_PACKET TPACKET_V3 rings and report what the sensor made of it (needs root or CAP_NET_RAW).");
-        foreach (Option option in new Option[] { Interface, Engine, Fanout, FanoutMode, FanoutGroup, Filter, BlockSize, BlockCount, FrameSize, RetireTimeout, Duration, Json, EdgeTable })
+        var command = new Command("capture", "Capture live traffic (AF_PACKET TPACKET_V3 rings, or XDP) or follow Suricata's eve.json, and report what the sensor made of it (live capture needs root or CAP_NET_RAW).");
+        foreach (Option option in new Option[] { Interface, Engine, EveFile, EveFrom, WaitForFile, Fanout, FanoutMode, FanoutGroup, Filter, BlockSize, BlockCount, FrameSize, RetireTimeout, Duration, Json, EdgeTable })
         {
             command.Options.Add(option);
         }
@@ -119,69 +133,51 @@ public static class CaptureCommand
 
     private static async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken)
     {
-        if (parse.GetValue(Engine) == "xdp")
+        switch (parse.GetValue(Engine))
         {
-            return await XdpCaptureRun.RunAsync(parse, cancellationToken).ConfigureAwait(false);
+            case "xdp":
+                return await XdpCaptureRun.RunAsync(parse, cancellationToken).ConfigureAwait(false);
+            case "eve":
+                return await EveCaptureRun.RunAsync(parse, cancellationToken).ConfigureAwait(false);
         }
-        TextWriter output = parse.InvocationConfiguration.Output;
-        TextWriter error = parse.InvocationConfiguration.Error;
-        AfPacketCaptureOptions options;
-        try
+
+        (AfPacketCaptureOptions? options, int exitCode) = await CaptureRun.ReadOptionsAsync(parse, ReadOptions).ConfigureAwait(false);
+        if (options is null)
         {
-            options = ReadOptions(parse);
+            return exitCode;
         }
-        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or FormatException or FileNotFoundException)
+
+        await using CaptureRun run = await CaptureRun.CreateAsync(parse, cancellationToken).ConfigureAwait(false);
+        await using var engine = new AfPacketCaptureEngine(options, run.Transport, loggerFactory: run.LoggerFactory);
+        if (!await run.TryStartAsync(engine, cancellationToken).ConfigureAwait(false))
         {
-            await error.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
             return CliRunner.UsageError;
         }
 
-        bool json = parse.GetValue(Json);
-        IAnsiConsole console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output) });
-        using ILoggerFactory loggerFactory = LoggerFactory.Create(logging => logging
-            .SetMinimumLevel(LogLevel.Warning)
-            .AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace)
-            .AddSimpleConsole(console => console.SingleLine = true));
-        await using var transport = new InProcessEdgeTransport();
-        var delivered = new DeliveredEdgeCounter();
-        await using IEdgeBatchSubscription subscription = await delivered.SubscribeAsync(transport, cancellationToken).ConfigureAwait(false);
-        await using var engine = new AfPacketCaptureEngine(options, transport, loggerFactory: loggerFactory);
-        try
-        {
-            await engine.StartAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (CaptureStartException ex)
-        {
-            await error.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
-            return CliRunner.UsageError;
-        }
-
-        await WaitAsync(console, engine, parse.GetValue(Duration), json, cancellationToken).ConfigureAwait(false);
+        var status = new CaptureStatusLine(engine, "packets", stats => $"drops {stats.KernelDrops:N0}  freezes {stats.FreezeQueueCount:N0}");
+        await run.WaitAsync(parse.GetValue(Duration),
+            $"[grey]capturing on[/] {Markup.Escape(engine.Name)} [grey]— {engine.Rings.Count} ring(s): {Markup.Escape(engine.Rings[0].ToString())}; Ctrl+C to stop[/]",
+            status.Next, cancellationToken).ConfigureAwait(false);
         await engine.StopAsync(CancellationToken.None).ConfigureAwait(false);
-        using (var drain = new CancellationTokenSource(ConsumerDrainTimeout))
-        {
-            await transport.ShutdownAsync(drain.Token).ConfigureAwait(false);
-        }
+        await run.DrainAsync().ConfigureAwait(false);
 
         AfPacketCaptureSummary summary = engine.GetSummary();
-        if (json)
+        if (run.Json)
         {
-            var document = AfPacketSummaryJson.ToJson(summary);
-            document["delivered"] = new System.Text.Json.Nodes.JsonObject
-            {
-                ["batches"] = delivered.Batches,
-                ["edges"] = delivered.Edges,
-                ["node_addresses"] = delivered.NodeAddresses,
-                ["malformed"] = delivered.Malformed,
-            };
-            await output.WriteLineAsync(document.ToJsonString(new JsonSerializerOptions { WriteIndented = true })).ConfigureAwait(false);
+            await run.WriteJsonAsync(AfPacketSummaryJson.ToJson(summary)).ConfigureAwait(false);
         }
         else
         {
-            Render(console, summary, delivered);
+            Render(run, summary);
         }
         return 0;
     }
+
+    /// <summary>The interface a packet engine captures on; the clear error when it was not given.</summary>
+    internal static string RequiredInterface(ParseResult parse) =>
+        parse.GetValue(Interface) is { Length: > 0 } name
+            ? name
+            : throw new ArgumentException($"--engine {parse.GetValue(Engine)} needs --interface IF (the interface to capture on, e.g. eth0).");
 
     /// <summary>Capture options from the command line; flow and publishing settings from the layered configuration.</summary>
     private static AfPacketCaptureOptions ReadOptions(ParseResult parse)
@@ -201,7 +197,7 @@ public static class CaptureCommand
         }
         var options = new AfPacketCaptureOptions
         {
-            Interface = parse.GetValue(Interface)!,
+            Interface = RequiredInterface(parse),
             Workers = parse.GetValue(Fanout),
             FanoutMode = FanoutModes.Parse(parse.GetValue(FanoutMode)!),
             FanoutGroupId = (ushort?)group,
@@ -221,39 +217,7 @@ public static class CaptureCommand
         return options;
     }
 
-    /// <summary>Runs for the duration (or until Ctrl+C / SIGTERM), showing a stats line once a second unless JSON was asked for.</summary>
-    private static async Task WaitAsync(IAnsiConsole console, AfPacketCaptureEngine engine, double seconds, bool json, CancellationToken cancellationToken)
-    {
-        using var stop = new CaptureStopSignal(seconds, cancellationToken);
-
-        if (json)
-        {
-            await Task.Delay(Timeout.Infinite, stop.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            return;
-        }
-
-        console.MarkupLine($"[grey]capturing on[/] {Markup.Escape(engine.Name)} [grey]— {engine.Rings.Count} ring(s): {Markup.Escape(engine.Rings[0].ToString())}; Ctrl+C to stop[/]");
-        var status = new StatusLine(engine);
-        if (console.Profile.Capabilities.Interactive)
-        {
-            await console.Live(new Markup(status.Next())).StartAsync(async live =>
-            {
-                while (!stop.IsStopRequested)
-                {
-                    await Task.Delay(StatusInterval, stop.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-                    live.UpdateTarget(new Markup(status.Next()));
-                }
-            });
-            return;
-        }
-        while (!stop.IsStopRequested)
-        {
-            await Task.Delay(StatusInterval, stop.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            console.MarkupLine(status.Next());
-        }
-    }
-
-    private static void Render(IAnsiConsole console, AfPacketCaptureSummary summary, DeliveredEdgeCounter delivered)
+    private static void Render(CaptureRun run, AfPacketCaptureSummary summary)
     {
         var totals = new Table().Title($"capture on {Markup.Escape(summary.Interface)} ({summary.Elapsed.TotalSeconds:0.0} s)").AddColumns("", "value");
         totals.AddRow("packets captured", $"{summary.Capture.PacketsCaptured:N0}");
@@ -263,7 +227,7 @@ public static class CaptureCommand
         totals.AddRow("flows created", $"{summary.Flows.FlowsCreated:N0}");
         totals.AddRow("edges open / tick / close / agg", $"{summary.Flows.Edges(EdgeKind.Open):N0} / {summary.Flows.Edges(EdgeKind.Tick):N0} / {summary.Flows.Edges(EdgeKind.Close):N0} / {summary.Flows.Edges(EdgeKind.Aggregate):N0}");
         totals.AddRow("batches published / dropped", $"{summary.Publishing.BatchesPublished:N0} / {summary.Publishing.BatchesDropped:N0}");
-        totals.AddRow("edges delivered", $"{delivered.Edges:N0}");
+        totals.AddRow("edges delivered", $"{run.Delivered.Edges:N0}");
         foreach (AfPacketWorkerSummary worker in summary.Workers)
         {
             totals.AddRow($"ring {worker.Index}", Markup.Escape($"{worker.PacketsCaptured:N0} packets, {worker.Kernel.Drops:N0} drops; {worker.Ring}"));
@@ -276,39 +240,7 @@ public static class CaptureCommand
         {
             totals.AddRow("[red]last error[/]", Markup.Escape(summary.Capture.LastError));
         }
-        console.Write(totals);
-
-        if (summary.Edges.Count > 0)
-        {
-            var edges = new Table().Title($"top edges ({Math.Min(TextEdgeRows, summary.Edges.Count)} of {summary.Edges.Count})")
-                .AddColumns("source", "destination", "proto", "packets", "bytes");
-            foreach (CapturedEdge edge in summary.Edges.Take(TextEdgeRows))
-            {
-                edges.AddRow($"{edge.Source}:{edge.SourcePort}", $"{edge.Destination}:{edge.DestinationPort}", edge.Protocol.ToString(),
-                    $"{edge.Packets:N0}", $"{edge.Bytes:N0}");
-            }
-            console.Write(edges);
-        }
-    }
-
-    /// <summary>One line of live counters with rates since the previous line.</summary>
-    private sealed class StatusLine(AfPacketCaptureEngine engine)
-    {
-        private readonly long _started = TimeProvider.System.GetTimestamp();
-        private long _lastPackets;
-        private long _lastTimestamp = TimeProvider.System.GetTimestamp();
-
-        public string Next()
-        {
-            CaptureStats stats = engine.Stats;
-            long now = TimeProvider.System.GetTimestamp();
-            double seconds = Math.Max(1e-3, TimeProvider.System.GetElapsedTime(_lastTimestamp, now).TotalSeconds);
-            double rate = (stats.PacketsCaptured - _lastPackets) / seconds;
-            _lastPackets = stats.PacketsCaptured;
-            _lastTimestamp = now;
-            string error = stats.LastError is null ? "" : $" [red]{Markup.Escape(stats.LastError)}[/]";
-            return $"[grey]{TimeProvider.System.GetElapsedTime(_started):hh\\:mm\\:ss}[/] packets [bold]{stats.PacketsCaptured:N0}[/] ({rate:N0}/s)  "
-                + $"edges {stats.EventsEmitted:N0}  parse errors {stats.ParseErrors:N0}  drops {stats.KernelDrops:N0}  freezes {stats.FreezeQueueCount:N0}{error}";
-        }
+        run.Console.Write(totals);
+        run.RenderTopEdges(summary.Edges);
     }
 }

@@ -11,7 +11,7 @@ using Spectre.Console;
 namespace NerfEngine.Sensor.Cli;
 
 /// <summary>
-/// <c>Sensor.Node replay --pcap FILE [--speed max|1x|FACTOR] [--json]</c>: replays a capture file
+/// <c>Sensor.Node replay --pcap FILE [--speed max|1x|FACTOR] [--file-access mapped|stream] [--json]</c>: replays a capture file
 /// through the parser, flow tracker and batcher into an in-process transport, with a progress bar by
 /// file bytes and a summary table, or with <c>--json</c> a machine-readable summary (including every
 /// conversation) on stdout. A missing or unreadable file is one error line and exit code 2.
@@ -60,6 +60,13 @@ public static class ReplayCommand
         },
     };
 
+    /// <summary>How the file's bytes are read: mapped (no copy, the default) or streamed with read(2).</summary>
+    public static readonly Option<string> FileAccess = new Option<string>("--file-access")
+    {
+        Description = "mapped: map the file into memory, no copy (default); stream: read(2) into a buffer, for a file another program may truncate meanwhile (a mapped file that shrinks ends the process with SIGBUS).",
+        DefaultValueFactory = _ => "mapped",
+    }.AcceptOnlyFromAmong("mapped", "stream");
+
     /// <summary>Machine-readable summary on stdout instead of progress and tables.</summary>
     public static readonly Option<bool> Json = new("--json")
     {
@@ -72,6 +79,7 @@ public static class ReplayCommand
         var command = new Command("replay", "Replay a pcap/pcapng file through parser, flow tracker and edge batching; print a summary.");
         command.Options.Add(Pcap);
         command.Options.Add(Speed);
+        command.Options.Add(FileAccess);
         command.Options.Add(Json);
         CommonOptions.AddTo(command);
         command.SetAction(RunAsync);
@@ -155,7 +163,8 @@ public static class ReplayCommand
         flows.Validate();
         publishing.Validate();
         FileInfo file = parse.GetValue(Pcap)!;
-        return new ReplayOptions(file.FullName, parse.GetValue(Speed), flows, publishing);
+        CaptureFileAccess access = parse.GetValue(FileAccess) == "stream" ? CaptureFileAccess.Stream : CaptureFileAccess.Mapped;
+        return new ReplayOptions(file.FullName, parse.GetValue(Speed), flows, publishing, FileAccess: access);
     }
 
     private static async Task<ReplaySummary> ShowProgressAsync(IAnsiConsole console, ReplayPipeline pipeline)

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using NerfEngine.Sensor.Capture.AfPacket;
@@ -22,67 +21,36 @@ namespace NerfEngine.Sensor.Cli;
 /// </summary>
 internal static class XdpCaptureRun
 {
-    private static readonly TimeSpan StatusInterval = TimeSpan.FromSeconds(1);
-    private static readonly TimeSpan ConsumerDrainTimeout = TimeSpan.FromSeconds(5);
-
     public static async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken)
     {
-        TextWriter output = parse.InvocationConfiguration.Output;
-        TextWriter error = parse.InvocationConfiguration.Error;
-        XdpCaptureOptions options;
-        try
+        (XdpCaptureOptions? options, int exitCode) = await CaptureRun.ReadOptionsAsync(parse, ReadOptions).ConfigureAwait(false);
+        if (options is null)
         {
-            options = ReadOptions(parse);
+            return exitCode;
         }
-        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or FormatException or FileNotFoundException)
+
+        await using CaptureRun run = await CaptureRun.CreateAsync(parse, cancellationToken).ConfigureAwait(false);
+        await using var engine = new XdpCaptureEngine(options, run.Transport, loggerFactory: run.LoggerFactory);
+        if (!await run.TryStartAsync(engine, cancellationToken).ConfigureAwait(false))
         {
-            await error.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
             return CliRunner.UsageError;
         }
 
-        bool json = parse.GetValue(CaptureCommand.Json);
-        IAnsiConsole console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output) });
-        using ILoggerFactory loggerFactory = LoggerFactory.Create(logging => logging
-            .SetMinimumLevel(LogLevel.Warning)
-            .AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace)
-            .AddSimpleConsole(console => console.SingleLine = true));
-        await using var transport = new InProcessEdgeTransport();
-        var delivered = new DeliveredEdgeCounter();
-        await using IEdgeBatchSubscription subscription = await delivered.SubscribeAsync(transport, cancellationToken).ConfigureAwait(false);
-        await using var engine = new XdpCaptureEngine(options, transport, loggerFactory: loggerFactory);
-        try
-        {
-            await engine.StartAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (CaptureStartException ex)
-        {
-            await error.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
-            return CliRunner.UsageError;
-        }
-
-        await WaitAsync(console, engine, parse.GetValue(CaptureCommand.Duration), json, cancellationToken).ConfigureAwait(false);
+        var status = new CaptureStatusLine(engine, "packets", stats => $"kernel losses {stats.KernelDrops:N0}");
+        await run.WaitAsync(parse.GetValue(CaptureCommand.Duration),
+            $"[grey]capturing on[/] {Markup.Escape(engine.Name)} [grey]— XDP {engine.Mode?.ToString().ToLowerInvariant()} mode; Ctrl+C to stop[/]",
+            status.Next, cancellationToken).ConfigureAwait(false);
         await engine.StopAsync(CancellationToken.None).ConfigureAwait(false);
-        using (var drain = new CancellationTokenSource(ConsumerDrainTimeout))
-        {
-            await transport.ShutdownAsync(drain.Token).ConfigureAwait(false);
-        }
+        await run.DrainAsync().ConfigureAwait(false);
 
         XdpCaptureSummary summary = engine.GetSummary();
-        if (json)
+        if (run.Json)
         {
-            var document = XdpSummaryJson.ToJson(summary);
-            document["delivered"] = new System.Text.Json.Nodes.JsonObject
-            {
-                ["batches"] = delivered.Batches,
-                ["edges"] = delivered.Edges,
-                ["node_addresses"] = delivered.NodeAddresses,
-                ["malformed"] = delivered.Malformed,
-            };
-            await output.WriteLineAsync(document.ToJsonString(new JsonSerializerOptions { WriteIndented = true })).ConfigureAwait(false);
+            await run.WriteJsonAsync(XdpSummaryJson.ToJson(summary)).ConfigureAwait(false);
         }
         else
         {
-            Render(console, summary, delivered);
+            Render(run, summary);
         }
         return 0;
     }
@@ -102,7 +70,7 @@ internal static class XdpCaptureRun
         IConfiguration configuration = NodeHost.CreateBuilder("sensor", CommonOptions.Overrides(parse)).Configuration;
         var flows = configuration.GetSection(FlowTrackerOptions.Section).Get<FlowTrackerOptions>() ?? new FlowTrackerOptions();
         var publishing = configuration.GetSection(PublishingOptions.Section).Get<PublishingOptions>() ?? new PublishingOptions();
-        string interfaceName = parse.GetValue(CaptureCommand.Interface)!;
+        string interfaceName = CaptureCommand.RequiredInterface(parse);
         XdpCaptureOptions xdp = configuration.GetSection(XdpCaptureOptions.Section).Get<XdpCaptureOptions>() ?? new XdpCaptureOptions { Interface = interfaceName };
         var options = xdp with
         {
@@ -115,30 +83,7 @@ internal static class XdpCaptureRun
         return options;
     }
 
-    /// <summary>Runs for the duration (or until Ctrl+C / SIGTERM), showing a stats line once a second unless JSON was asked for.</summary>
-    private static async Task WaitAsync(IAnsiConsole console, XdpCaptureEngine engine, double seconds, bool json, CancellationToken cancellationToken)
-    {
-        using var stop = new CaptureStopSignal(seconds, cancellationToken);
-
-        if (json)
-        {
-            await Task.Delay(Timeout.Infinite, stop.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            return;
-        }
-        console.MarkupLine($"[grey]capturing on[/] {Markup.Escape(engine.Name)} [grey]— XDP {engine.Mode?.ToString().ToLowerInvariant()} mode; Ctrl+C to stop[/]");
-        long lastPackets = 0;
-        while (!stop.IsStopRequested)
-        {
-            await Task.Delay(StatusInterval, stop.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            CaptureStats stats = engine.Stats;
-            string failure = stats.LastError is null ? "" : $" [red]{Markup.Escape(stats.LastError)}[/]";
-            console.MarkupLine($"packets [bold]{stats.PacketsCaptured:N0}[/] (+{stats.PacketsCaptured - lastPackets:N0})  edges {stats.EventsEmitted:N0}  "
-                + $"parse errors {stats.ParseErrors:N0}  kernel losses {stats.KernelDrops:N0}{failure}");
-            lastPackets = stats.PacketsCaptured;
-        }
-    }
-
-    private static void Render(IAnsiConsole console, XdpCaptureSummary summary, DeliveredEdgeCounter delivered)
+    private static void Render(CaptureRun run, XdpCaptureSummary summary)
     {
         XdpRecordCounts records = summary.Records;
         var totals = new Table().Title($"XDP capture on {Markup.Escape(summary.Interface)}, {summary.Mode.ToString().ToLowerInvariant()} mode ({summary.Elapsed.TotalSeconds:0.0} s)")
@@ -154,22 +99,12 @@ internal static class XdpCaptureRun
         totals.AddRow("lost in the kernel: ring full (edge / flow) / map inserts",
             $"{summary.Kernel.EdgeRingFull:N0} / {summary.Kernel.FlowRingFull:N0} / {summary.Kernel.FlowTableFailures + summary.Kernel.AggregateFailures:N0}");
         totals.AddRow("batches published / dropped", $"{summary.Publishing.BatchesPublished:N0} / {summary.Publishing.BatchesDropped:N0}");
-        totals.AddRow("edges delivered", $"{delivered.Edges:N0}");
+        totals.AddRow("edges delivered", $"{run.Delivered.Edges:N0}");
         if (summary.Capture.LastError is not null)
         {
             totals.AddRow("[red]last error[/]", Markup.Escape(summary.Capture.LastError));
         }
-        console.Write(totals);
-        if (summary.Edges.Count > 0)
-        {
-            var edges = new Table().Title($"top edges ({Math.Min(CaptureCommand.TextEdgeRows, summary.Edges.Count)} of {summary.Edges.Count})")
-                .AddColumns("source", "destination", "proto", "packets", "bytes");
-            foreach (CapturedEdge edge in summary.Edges.Take(CaptureCommand.TextEdgeRows))
-            {
-                edges.AddRow($"{edge.Source}:{edge.SourcePort}", $"{edge.Destination}:{edge.DestinationPort}", edge.Protocol.ToString(),
-                    $"{edge.Packets:N0}", $"{edge.Bytes:N0}");
-            }
-            console.Write(edges);
-        }
+        run.Console.Write(totals);
+        run.RenderTopEdges(summary.Edges);
     }
 }

@@ -104,12 +104,42 @@ public sealed partial class FlowTracker
             return;
         }
 
+        KeyOf(in packet, out KeyedPacket keyed);
+        Observe(in keyed, timestampNs, ref sink);
+    }
+
+    /// <summary>
+    /// An IP packet reduced to what <see cref="Observe{TSink}(in KeyedPacket, long, ref TSink)"/> needs, its flow
+    /// key computed, for a thread that parses ahead of the tracker's (the replay's read-ahead). Reads only
+    /// settings fixed at construction, so it may run on any thread while the tracker runs on its own.
+    /// Only for packets with <see cref="ParsedPacket.IpVersion"/> 4 or 6.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void KeyOf(in ParsedPacket packet, out KeyedPacket keyed)
+    {
+        keyed.Key = FlowKey.FromPacket(in packet, _vlanAware, out keyed.SenderIsA);
+        keyed.Hash = keyed.Key.GetHash(_seed);
+        keyed.IpBytes = (uint)packet.IpTotalLength;
+        keyed.FrameBytes = (uint)packet.FrameLength;
+        keyed.TcpFlags = packet.Protocol == IpProtocols.Tcp && packet.HasTransportHeader ? packet.TcpFlags : TcpFlags.None;
+        keyed.MoreFragments = packet.MoreFragments;
+    }
+
+    /// <summary>
+    /// <see cref="Observe{TSink}(in ParsedPacket, long, ref TSink)"/> for an IP packet keyed by
+    /// <see cref="KeyOf"/> of this tracker.
+    /// </summary>
+    [MethodImpl(HotPath.Optimize)]
+    public void Observe<TSink>(in KeyedPacket packet, long timestampNs, ref TSink sink)
+        where TSink : struct, IEdgeSink
+    {
         long now = MoveClock(timestampNs, ref sink);
         _packetsObserved++;
-        FlowKey key = FlowKey.FromPacket(in packet, _vlanAware, out bool senderIsA);
-        ulong hash = key.GetHash(_seed);
-        TcpFlags flags = packet.Protocol == IpProtocols.Tcp && packet.HasTransportHeader ? packet.TcpFlags : TcpFlags.None;
-        var sent = new PacketCounts((uint)packet.IpTotalLength, (uint)packet.FrameLength, flags);
+        ref readonly FlowKey key = ref packet.Key;
+        ulong hash = packet.Hash;
+        bool senderIsA = packet.SenderIsA;
+        TcpFlags flags = packet.TcpFlags;
+        var sent = new PacketCounts(packet.IpBytes, packet.FrameBytes, flags);
         if (key.IsFragment)
         {
             _nonFirstFragments++;

@@ -19,14 +19,18 @@ public sealed class ParseCounters
 
     /// <summary>Counts one frame.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Record(ParseOutcome outcome, in ParsedPacket packet)
+    public void Record(ParseOutcome outcome, in ParsedPacket packet) => Record(outcome, packet.IsFragment);
+
+    /// <summary>Counts one frame, given whether it is an IP fragment.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Record(ParseOutcome outcome, bool isFragment)
     {
         if ((uint)outcome >= (uint)_byOutcome.Length)
         {
             throw new ArgumentOutOfRangeException(nameof(outcome), outcome, "Not a ParseOutcome value.");
         }
         _byOutcome[(int)outcome]++;
-        if (packet.IsFragment && outcome.IsSuccess())
+        if (isFragment && outcome.IsSuccess())
         {
             Fragments++;
         }

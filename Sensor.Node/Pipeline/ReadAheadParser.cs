@@ -1,13 +1,15 @@
 using System.Collections.Concurrent;
 using System.Runtime.ExceptionServices;
 using NerfEngine.Sensor.Capture.Files;
+using NerfEngine.Sensor.Flows;
 
 namespace NerfEngine.Sensor.Pipeline;
 
 /// <summary>
-/// The first stage of a maximum-speed replay: a thread of its own reads the capture file and parses
-/// its records into <see cref="ParsedRecordBlock"/>s, a few blocks ahead of the replay loop, which
-/// counts, tracks and batches them. Reading (mostly the kernel copying the file out of the page cache)
+/// The first stage of a maximum-speed replay: a thread of its own reads the capture file, parses
+/// its records and computes the flow keys of IP packets (<see cref="FlowTracker.KeyOf"/>) into
+/// <see cref="ParsedRecordBlock"/>s, a few blocks ahead of the replay loop, which counts, tracks and
+/// batches them (keying moved here to balance the two threads: the tracker's was the longer). Reading (mostly the kernel copying the file out of the page cache)
 /// and parsing are about half of a replay's work; with two cores they now run beside the flow
 /// tracker instead of before it. Records keep their order; a reader error arrives after the records
 /// before it (see <see cref="ParsedRecordBlock.ReadError"/>).
@@ -24,6 +26,9 @@ internal sealed class ReadAheadParser : IDisposable
     public const int DefaultBlocksAhead = 4;
 
     private readonly CaptureFileReader _reader;
+
+    /// <summary>The tracker the blocks are for; only its <see cref="FlowTracker.KeyOf"/> runs on this stage's thread.</summary>
+    private readonly FlowTracker _keys;
 
     /// <summary>Filled blocks in file order; a null entry marks the end (after the last block, or a failure).</summary>
     private readonly ConcurrentQueue<ParsedRecordBlock?> _filled = new();
@@ -47,9 +52,10 @@ internal sealed class ReadAheadParser : IDisposable
 
     private bool _started;
 
-    public ReadAheadParser(CaptureFileReader reader, int blocksAhead = DefaultBlocksAhead)
+    public ReadAheadParser(CaptureFileReader reader, FlowTracker keys, int blocksAhead = DefaultBlocksAhead)
     {
         _reader = reader;
+        _keys = keys;
         _room = new SemaphoreSlim(blocksAhead);
         _thread = new Thread(ReadAll) { IsBackground = true, Name = "replay read-ahead" };
     }
@@ -103,7 +109,7 @@ internal sealed class ReadAheadParser : IDisposable
             do
             {
                 block = _free.TryDequeue(out ParsedRecordBlock? reused) ? reused : new ParsedRecordBlock();
-                block.Fill(_reader);
+                block.Fill(_reader, _keys);
                 _room.Wait(_stopping.Token);
                 _filled.Enqueue(block);
                 _filledCount.Release();

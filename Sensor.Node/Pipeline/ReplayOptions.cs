@@ -20,7 +20,8 @@ public sealed record ReplayOptions(
     FlowTrackerOptions Flows,
     PublishingOptions Publishing,
     int MaxConversations = ConversationLedger.DefaultMaxConversations,
-    TimeSpan? DrainTimeout = null)
+    TimeSpan? DrainTimeout = null,
+    CaptureFileAccess FileAccess = CaptureFileAccess.Mapped)
 {
     /// <summary>A transport that has not taken the last batches in this time is not going to.</summary>
     public static readonly TimeSpan DefaultDrainTimeout = TimeSpan.FromSeconds(30);

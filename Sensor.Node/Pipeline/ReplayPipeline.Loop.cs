@@ -85,7 +85,7 @@ public sealed partial class ReplayPipeline
     /// </summary>
     private void ReplayAtMaximumSpeed(CaptureFileReader reader, ref ReplayEdgeSink sink, CancellationToken stop)
     {
-        using var readAhead = new ReadAheadParser(reader);
+        using var readAhead = new ReadAheadParser(reader, _tracker);
         readAhead.Start();
         while (readAhead.Take(stop) is { } block)
         {
@@ -103,8 +103,17 @@ public sealed partial class ReplayPipeline
     {
         for (int i = 0; i < block.Count; i++)
         {
+            block.Prefetch(i + ParsedRecordBlock.PrefetchRecordsAhead);
             ref readonly ParsedRecord record = ref block[i];
-            Process(in record.Packet, record.Outcome, record.TimestampNs, ref sink);
+            Count(record.Outcome, record.IsFragment, record.TimestampNs);
+            if (record.IsIp)
+            {
+                _tracker.Observe(in record.Packet, record.TimestampNs, ref sink);
+            }
+            else
+            {
+                _tracker.Advance(record.TimestampNs, ref sink);
+            }
         }
     }
 
@@ -117,11 +126,9 @@ public sealed partial class ReplayPipeline
     }
 
     /// <summary>Counts a parsed record and feeds the batcher's clock and the tracker (event time).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Process(in ParsedPacket packet, ParseOutcome outcome, long timestamp, ref ReplayEdgeSink sink)
     {
-        _parseCounters.Record(outcome, in packet);
-        _batcher!.Advance(timestamp);
+        Count(outcome, packet.IsFragment, timestamp);
         if (outcome is ParseOutcome.Ipv4 or ParseOutcome.Ipv6)
         {
             _tracker.Observe(in packet, timestamp, ref sink);
@@ -130,7 +137,14 @@ public sealed partial class ReplayPipeline
         {
             _tracker.Advance(timestamp, ref sink);
         }
+    }
 
+    /// <summary>Counts a parsed record and moves the batcher's clock (event time), before the tracker sees it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Count(ParseOutcome outcome, bool isFragment, long timestamp)
+    {
+        _parseCounters.Record(outcome, isFragment);
+        _batcher!.Advance(timestamp);
         if (_recordsProcessed++ == 0)
         {
             _firstTimestampNs = timestamp;

@@ -154,7 +154,7 @@ public sealed partial class ReplayPipeline : ICaptureEngine
             }
 
             _fileLength = file.Length;
-            return CaptureFileReader.Open(file.FullName);
+            return CaptureFileReader.Open(file.FullName, _options.FileAccess);
         }
         catch (CaptureFileFormatException ex)
         {

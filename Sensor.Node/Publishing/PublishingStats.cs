@@ -21,4 +21,8 @@ public sealed record PublishingStats(
     long EdgesRejected,
     long BatchesFailed,
     int Buffered,
-    string? LastError);
+    string? LastError)
+{
+    /// <summary>Nothing batched yet (an engine that has not started).</summary>
+    public static PublishingStats Empty { get; } = new(0, 0, 0, 0, 0, 0, 0, 0, 0, null);
+}

@@ -17,21 +17,13 @@ namespace NerfEngine.Sensor.Capture.AfPacket;
 public sealed class AfPacketCaptureEngine : ICaptureEngine
 {
     private readonly AfPacketCaptureOptions _options;
-    private readonly IEdgeBatchPublisher _publisher;
-    private readonly ActorSystem? _sharedSystem;
-    private readonly ILoggerFactory? _loggerFactory;
     private readonly ILogger? _logger;
     private readonly TimeProvider _time;
+    private readonly KernelCaptureLifecycle _lifecycle;
     private readonly List<AfPacketWorkerSlot> _slots = [];
     private readonly List<IActorRef> _actors = [];
-    private readonly Lock _lifecycle = new();
 
     private CaptureFilter? _filter;
-    private ActorSystem? _ownSystem;
-    private EdgeBatchOutbox? _outbox;
-    private Task? _stopping;
-    private long _startedAt;
-    private TimeSpan? _elapsed;
 
     /// <summary>Creates the engine; nothing is opened until <see cref="StartAsync"/>.</summary>
     /// <param name="options">What to capture and how; validated here.</param>
@@ -46,11 +38,9 @@ public sealed class AfPacketCaptureEngine : ICaptureEngine
         ArgumentNullException.ThrowIfNull(publisher);
         options.Validate();
         _options = options;
-        _publisher = publisher;
-        _sharedSystem = actorSystem;
-        _loggerFactory = loggerFactory;
         _logger = loggerFactory?.CreateLogger<AfPacketCaptureEngine>();
         _time = timeProvider ?? TimeProvider.System;
+        _lifecycle = new KernelCaptureLifecycle(Name, publisher, options.Publishing, options.DrainTimeout, actorSystem, loggerFactory, _time);
         Fanout = options.FanoutFor();
     }
 
@@ -75,7 +65,7 @@ public sealed class AfPacketCaptureEngine : ICaptureEngine
                 ParseErrors: statuses.Sum(s => s.ParseErrors),
                 KernelDrops: statuses.Sum(s => s.Kernel.Drops),
                 FreezeQueueCount: statuses.Sum(s => s.Kernel.FreezeQueueCount),
-                LastError: statuses.Select(s => s.LastError).LastOrDefault(e => e is not null) ?? _outbox?.GetStats().LastError);
+                LastError: statuses.Select(s => s.LastError).LastOrDefault(e => e is not null) ?? _lifecycle.Outbox?.GetStats().LastError);
         }
     }
 
@@ -84,48 +74,29 @@ public sealed class AfPacketCaptureEngine : ICaptureEngine
         SnapshotSlots().Aggregate(default(KernelPacketStatistics), (sum, slot) => sum + slot.GetStatus().Kernel);
 
     /// <summary>Publishing counters of the shared outbox.</summary>
-    public PublishingStats? Publishing => _outbox?.GetStats();
+    public PublishingStats? Publishing => _lifecycle.Outbox?.GetStats();
 
     /// <inheritdoc />
     public Task StartAsync(CancellationToken cancellationToken = default)
     {
-        lock (_lifecycle)
+        List<AfPacketRing> rings = [];
+        _lifecycle.Start(cancellationToken, () => rings = OpenRings(), "afpacket", _options.Interface, (outbox, system, prefix) =>
         {
-            if (_outbox is not null || _stopping is not null)
-            {
-                throw new InvalidOperationException($"{Name} was already started (an engine starts once; create a new one to capture again).");
-            }
-            cancellationToken.ThrowIfCancellationRequested();
-            List<AfPacketRing> rings = OpenRings();
-            _startedAt = _time.GetTimestamp();
             Rings = [.. rings.Select(ring => ring.Geometry)];
-            _outbox = new EdgeBatchOutbox(_publisher, _options.Publishing);
-            ActorSystem system = _sharedSystem ?? (_ownSystem = ActorSystem.Create("afpacket", new ActorSystemOptions
-            {
-                LoggerFactory = _loggerFactory,
-            }));
-            string prefix = "afpacket-" + string.Concat(_options.Interface.Select(c => char.IsAsciiLetterOrDigit(c) ? c : '_'));
             for (int i = 0; i < rings.Count; i++)
             {
-                _slots.Add(new AfPacketWorkerSlot(i, rings[i], _options, OpenOne, _outbox, _time, _logger));
+                _slots.Add(new AfPacketWorkerSlot(i, rings[i], _options, OpenOne, outbox, _time, _logger));
             }
             foreach (AfPacketWorkerSlot slot in _slots)
             {
                 _actors.Add(system.Spawn(Props.Create(() => new AfPacketWorkerActor(slot)), $"{prefix}-{slot.Index}-{Guid.NewGuid():N}"));
             }
-            return Task.CompletedTask;
-        }
+        });
+        return Task.CompletedTask;
     }
 
     /// <inheritdoc />
-    public Task StopAsync(CancellationToken cancellationToken = default)
-    {
-        lock (_lifecycle)
-        {
-            _stopping ??= _outbox is null ? Task.CompletedTask : StopCoreAsync();
-            return _stopping.WaitAsync(cancellationToken);
-        }
-    }
+    public Task StopAsync(CancellationToken cancellationToken = default) => _lifecycle.StopAsync(StopWorkersAsync, afterDrain: null, cancellationToken);
 
     /// <summary>Everything the capture counted; complete once <see cref="StopAsync"/> finished.</summary>
     public AfPacketCaptureSummary GetSummary()
@@ -137,13 +108,13 @@ public sealed class AfPacketCaptureEngine : ICaptureEngine
             _options.Interface,
             Fanout,
             _options.Filter,
-            _elapsed ?? _time.GetElapsedTime(_startedAt),
+            _lifecycle.Elapsed,
             Stats,
             KernelStatistics,
             CaptureTotals.SumOutcomes(reports.Select(r => r.ParseOutcomes)),
             reports.Sum(r => r.Fragments),
             CaptureTotals.SumFlows([.. reports.Select(r => r.Flows)]),
-            _outbox?.GetStats() ?? new PublishingStats(0, 0, 0, 0, 0, 0, 0, 0, 0, null),
+            _lifecycle.PublishingStats,
             [.. slots.Select(slot => Summarise(slot, reports))],
             edges,
             omitted);
@@ -153,31 +124,19 @@ public sealed class AfPacketCaptureEngine : ICaptureEngine
     public async ValueTask DisposeAsync()
     {
         await StopAsync().ConfigureAwait(false);
-        if (_outbox is not null)
-        {
-            await _outbox.DisposeAsync().ConfigureAwait(false);
-        }
+        await _lifecycle.DisposeAsync().ConfigureAwait(false);
     }
 
-    private async Task StopCoreAsync()
+    /// <summary>Stops every worker actor, then releases the rings no worker claimed.</summary>
+    private async Task StopWorkersAsync(ActorSystem system)
     {
-        ActorSystem? system = _sharedSystem ?? _ownSystem;
         foreach (IActorRef actor in _actors)
         {
-            await system!.StopAsync(actor).ConfigureAwait(false);
+            await system.StopAsync(actor).ConfigureAwait(false);
         }
         foreach (AfPacketWorkerSlot slot in _slots)
         {
             slot.ReleaseUnclaimed();
-        }
-        _elapsed = _time.GetElapsedTime(_startedAt);
-        using (var drain = new CancellationTokenSource(_options.DrainTimeout, _time))
-        {
-            await _outbox!.CompleteAsync(drain.Token).ConfigureAwait(false);
-        }
-        if (_ownSystem is not null)
-        {
-            await _ownSystem.TerminateAsync().ConfigureAwait(false);
         }
     }
 
@@ -211,7 +170,7 @@ public sealed class AfPacketCaptureEngine : ICaptureEngine
 
     private AfPacketWorkerSlot[] SnapshotSlots()
     {
-        lock (_lifecycle)
+        lock (_lifecycle.Gate)
         {
             return [.. _slots];
         }

@@ -35,15 +35,7 @@ public static class AfPacketSummaryJson
                 ["mode"] = summary.Fanout.Mode.ToName(),
                 ["defrag"] = summary.Fanout.Defrag,
             },
-            ["capture"] = new JsonObject
-            {
-                ["packets_captured"] = summary.Capture.PacketsCaptured,
-                ["events_emitted"] = summary.Capture.EventsEmitted,
-                ["parse_errors"] = summary.Capture.ParseErrors,
-                ["kernel_drops"] = summary.Capture.KernelDrops,
-                ["freeze_queue_count"] = summary.Capture.FreezeQueueCount,
-                ["last_error"] = summary.Capture.LastError,
-            },
+            ["capture"] = CaptureSummaryJson.Capture(summary.Capture),
             ["kernel"] = new JsonObject
             {
                 ["packets"] = summary.Kernel.Packets,

@@ -63,48 +63,61 @@ public abstract class CaptureFileReader : IDisposable
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         get => _hasCurrent
             ? new CaptureRecord(_recordOffset, _timestampNanoseconds, _interfaceIndex, _linkType,
-                Input.Buffer.AsSpan(_dataOffset, _dataLength), _originalLength)
+                Input.Slice(_dataOffset, _dataLength), _originalLength)
             : throw new InvalidOperationException("MoveNext has not returned true yet.");
     }
 
     /// <summary>Opens a capture file and recognises its format from its first four bytes.</summary>
-    public static CaptureFileReader Open(string path)
+    /// <param name="path">The file.</param>
+    /// <param name="access">
+    /// <see cref="CaptureFileAccess.Mapped"/> (the default) maps a regular file instead of reading it;
+    /// anything that is not a regular file (a FIFO, a character device) is read as a stream either way.
+    /// </param>
+    public static CaptureFileReader Open(string path, CaptureFileAccess access = CaptureFileAccess.Mapped)
     {
         // Unbuffered (bufferSize 0): CaptureInput reads in large blocks itself, a second buffer would only copy.
-        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.SequentialScan);
-        try
-        {
-            return Open(stream, path, leaveOpen: false);
-        }
-        catch
-        {
-            stream.Dispose();
-            throw;
-        }
+        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0, FileOptions.SequentialScan);
+        // Only a seekable file has a length to map; a FIFO or a terminal is read as a stream.
+        return access == CaptureFileAccess.Mapped && stream.CanSeek
+            ? Open(new CaptureInput(stream, path))
+            : Open(new CaptureInput(stream, path, leaveOpen: false));
     }
 
     /// <summary>Reads a capture from any stream (a pipe, a test's MemoryStream); <paramref name="sourceName"/> names it in errors.</summary>
     public static CaptureFileReader Open(Stream stream, string sourceName = "capture stream", bool leaveOpen = false)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        var input = new CaptureInput(stream, sourceName, leaveOpen);
-        int read = input.Ensure(4);
-        if (read < 4)
-        {
-            throw input.Corrupt(0, read == 0 ? "the file is empty" : $"the file holds only {read} bytes, too few for any capture file header");
-        }
+        return Open(new CaptureInput(stream, sourceName, leaveOpen));
+    }
 
-        // Peeked, not consumed: each format reads its header from offset 0.
-        uint magic = BinaryPrimitives.ReadUInt32LittleEndian(input.Peek(4));
-        if (magic == PcapNgSectionHeaderType)
+    /// <summary>Recognises the format from the input's first four bytes; disposes the input when that fails.</summary>
+    internal static CaptureFileReader Open(CaptureInput input)
+    {
+        try
         {
-            return new PcapNgFileReader(input);
+            int read = input.Ensure(4);
+            if (read < 4)
+            {
+                throw input.Corrupt(0, read == 0 ? "the file is empty" : $"the file holds only {read} bytes, too few for any capture file header");
+            }
+
+            // Peeked, not consumed: each format reads its header from offset 0.
+            uint magic = BinaryPrimitives.ReadUInt32LittleEndian(input.Peek(4));
+            if (magic == PcapNgSectionHeaderType)
+            {
+                return new PcapNgFileReader(input);
+            }
+            if (PcapFileReader.IsMagic(magic))
+            {
+                return new PcapFileReader(input, magic);
+            }
+            throw input.Corrupt(0, $"magic 0x{magic:X8} is neither pcap (a1b2c3d4/a1b23c4d, either byte order) nor pcapng (0a0d0d0a)");
         }
-        if (PcapFileReader.IsMagic(magic))
+        catch
         {
-            return new PcapFileReader(input, magic);
+            input.Dispose();
+            throw;
         }
-        throw input.Corrupt(0, $"magic 0x{magic:X8} is neither pcap (a1b2c3d4/a1b23c4d, either byte order) nor pcapng (0a0d0d0a)");
     }
 
     /// <summary>Reads the next packet record, skipping non-packet blocks; false at a clean end of file.</summary>

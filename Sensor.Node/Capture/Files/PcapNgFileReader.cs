@@ -146,7 +146,7 @@ internal sealed partial class PcapNgFileReader : CaptureFileReader
         }
 
         int at = Input.Take(blockLength);
-        ReadOnlySpan<byte> block = Input.Buffer.AsSpan(at, blockLength);
+        ReadOnlySpan<byte> block = Input.Slice(at, blockLength);
         uint trailer = _byteOrder.ReadUInt32(block.Slice(blockLength - 4));
         if (trailer != length)
         {

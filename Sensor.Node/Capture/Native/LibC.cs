@@ -35,6 +35,10 @@ internal static unsafe partial class LibC
     [LibraryImport(Library, EntryPoint = "munmap", SetLastError = true)]
     public static partial int MUnmap(void* address, nuint length);
 
+    /// <summary>madvise(2): advice about a mapping's use (e.g. sequential reading of a mapped file).</summary>
+    [LibraryImport(Library, EntryPoint = "madvise", SetLastError = true)]
+    public static partial int MAdvise(void* address, nuint length, int advice);
+
     /// <summary>poll(2): 0 on timeout, the number of ready descriptors, or -1.</summary>
     [LibraryImport(Library, EntryPoint = "poll", SetLastError = true)]
     public static partial int Poll(PollFd* fds, nuint count, int timeoutMilliseconds);

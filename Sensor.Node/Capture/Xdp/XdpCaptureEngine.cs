@@ -20,21 +20,14 @@ namespace NerfEngine.Sensor.Capture.Xdp;
 public sealed class XdpCaptureEngine : ICaptureEngine
 {
     private readonly XdpCaptureOptions _options;
-    private readonly IEdgeBatchPublisher _publisher;
-    private readonly ActorSystem? _sharedSystem;
     private readonly ILoggerFactory? _loggerFactory;
     private readonly TimeProvider _time;
-    private readonly Lock _lifecycle = new();
+    private readonly KernelCaptureLifecycle _lifecycle;
 
     private XdpObject? _program;
     private XdpAttachment? _attachment;
     private XdpReaderSlot? _slot;
     private IActorRef? _actor;
-    private ActorSystem? _ownSystem;
-    private EdgeBatchOutbox? _outbox;
-    private Task? _stopping;
-    private long _startedAt;
-    private TimeSpan? _elapsed;
 
     /// <summary>Creates the engine; nothing is loaded until <see cref="StartAsync"/>.</summary>
     /// <param name="options">What to capture and how; validated here.</param>
@@ -49,10 +42,9 @@ public sealed class XdpCaptureEngine : ICaptureEngine
         ArgumentNullException.ThrowIfNull(publisher);
         options.Validate();
         _options = options;
-        _publisher = publisher;
-        _sharedSystem = actorSystem;
         _loggerFactory = loggerFactory;
         _time = timeProvider ?? TimeProvider.System;
+        _lifecycle = new KernelCaptureLifecycle(Name, publisher, options.Publishing, options.DrainTimeout, actorSystem, loggerFactory, _time);
     }
 
     /// <inheritdoc />
@@ -82,7 +74,7 @@ public sealed class XdpCaptureEngine : ICaptureEngine
                 ParseErrors: kernel.ParseErrors,
                 KernelDrops: kernel.Lost,
                 FreezeQueueCount: 0,
-                LastError: slot.LastError ?? _outbox?.GetStats().LastError);
+                LastError: slot.LastError ?? _lifecycle.Outbox?.GetStats().LastError);
         }
     }
 
@@ -90,42 +82,23 @@ public sealed class XdpCaptureEngine : ICaptureEngine
     public XdpKernelCounters KernelCounters => Volatile.Read(ref _slot)?.Counters ?? XdpKernelCounters.Empty;
 
     /// <summary>Publishing counters of the outbox.</summary>
-    public PublishingStats? Publishing => _outbox?.GetStats();
+    public PublishingStats? Publishing => _lifecycle.Outbox?.GetStats();
 
     /// <inheritdoc />
     public Task StartAsync(CancellationToken cancellationToken = default)
     {
-        lock (_lifecycle)
+        _lifecycle.Start(cancellationToken, AttachProgram, "xdp", _options.Interface, (outbox, system, prefix) =>
         {
-            if (_outbox is not null || _stopping is not null)
-            {
-                throw new InvalidOperationException($"{Name} was already started (an engine starts once; create a new one to capture again).");
-            }
-            cancellationToken.ThrowIfCancellationRequested();
-            AttachProgram();
-            _startedAt = _time.GetTimestamp();
-            _outbox = new EdgeBatchOutbox(_publisher, _options.Publishing);
-            var slot = new XdpReaderSlot(_program!, _options, _outbox, _time, _loggerFactory?.CreateLogger<XdpCaptureEngine>());
+            var slot = new XdpReaderSlot(_program!, _options, outbox, _time, _loggerFactory?.CreateLogger<XdpCaptureEngine>());
             Volatile.Write(ref _slot, slot);
-            ActorSystem system = _sharedSystem ?? (_ownSystem = ActorSystem.Create("xdp", new ActorSystemOptions
-            {
-                LoggerFactory = _loggerFactory,
-            }));
-            string name = "xdp-" + string.Concat(_options.Interface.Select(c => char.IsAsciiLetterOrDigit(c) ? c : '_'));
-            _actor = system.Spawn(Props.Create(() => new XdpReaderActor(slot)), $"{name}-{Guid.NewGuid():N}");
-            return Task.CompletedTask;
-        }
+            _actor = system.Spawn(Props.Create(() => new XdpReaderActor(slot)), $"{prefix}-{Guid.NewGuid():N}");
+        });
+        return Task.CompletedTask;
     }
 
     /// <inheritdoc />
-    public Task StopAsync(CancellationToken cancellationToken = default)
-    {
-        lock (_lifecycle)
-        {
-            _stopping ??= _outbox is null ? Task.CompletedTask : StopCoreAsync();
-            return _stopping.WaitAsync(cancellationToken);
-        }
-    }
+    public Task StopAsync(CancellationToken cancellationToken = default) =>
+        _lifecycle.StopAsync(StopReaderAsync, afterDrain: () => _program!.Dispose(), cancellationToken);
 
     /// <summary>Everything the capture counted; complete once <see cref="StopAsync"/> finished.</summary>
     public XdpCaptureSummary GetSummary()
@@ -137,12 +110,12 @@ public sealed class XdpCaptureEngine : ICaptureEngine
             _options.Interface,
             Mode ?? _options.Mode,
             _options.ResolveObjectPath(),
-            _elapsed ?? (_outbox is null ? TimeSpan.Zero : _time.GetElapsedTime(_startedAt)),
+            _lifecycle.Elapsed,
             Stats,
             KernelCounters,
             slot?.GetCounts() ?? XdpRecordCounts.Empty,
             slot?.Aggregates.UsesBatch ?? _options.BatchDrain,
-            _outbox?.GetStats() ?? new PublishingStats(0, 0, 0, 0, 0, 0, 0, 0, 0, null),
+            _lifecycle.PublishingStats,
             slot?.Incarnations ?? 0,
             edges,
             omitted);
@@ -152,10 +125,7 @@ public sealed class XdpCaptureEngine : ICaptureEngine
     public async ValueTask DisposeAsync()
     {
         await StopAsync().ConfigureAwait(false);
-        if (_outbox is not null)
-        {
-            await _outbox.DisposeAsync().ConfigureAwait(false);
-        }
+        await _lifecycle.DisposeAsync().ConfigureAwait(false);
     }
 
     /// <summary>Fails the reader as a bug would, so tests can watch it being restarted.</summary>
@@ -191,23 +161,12 @@ public sealed class XdpCaptureEngine : ICaptureEngine
         }
     }
 
-    private async Task StopCoreAsync()
+    /// <summary>Detaches the program first (no packet is counted after it, so the final drains read everything), then stops the reader.</summary>
+    private async Task StopReaderAsync(ActorSystem system)
     {
-        // Detach first: no packet is counted after this, so the final drains read everything there is.
         _attachment!.Dispose();
         await Task.Delay(_options.DetachGrace, _time).ConfigureAwait(false);
         _slot!.Ending = true;
-        ActorSystem system = _sharedSystem ?? _ownSystem!;
         await system.StopAsync(_actor!).ConfigureAwait(false);
-        _elapsed = _time.GetElapsedTime(_startedAt);
-        using (var drain = new CancellationTokenSource(_options.DrainTimeout, _time))
-        {
-            await _outbox!.CompleteAsync(drain.Token).ConfigureAwait(false);
-        }
-        _program!.Dispose();
-        if (_ownSystem is not null)
-        {
-            await _ownSystem.TerminateAsync().ConfigureAwait(false);
-        }
     }
 }

@@ -32,15 +32,7 @@ public static class XdpSummaryJson
             ["mode"] = summary.Mode.ToString().ToLowerInvariant(),
             ["object"] = summary.ObjectPath,
             ["elapsed_seconds"] = Math.Round(summary.Elapsed.TotalSeconds, 3),
-            ["capture"] = new JsonObject
-            {
-                ["packets_captured"] = summary.Capture.PacketsCaptured,
-                ["events_emitted"] = summary.Capture.EventsEmitted,
-                ["parse_errors"] = summary.Capture.ParseErrors,
-                ["kernel_drops"] = summary.Capture.KernelDrops,
-                ["freeze_queue_count"] = summary.Capture.FreezeQueueCount,
-                ["last_error"] = summary.Capture.LastError,
-            },
+            ["capture"] = CaptureSummaryJson.Capture(summary.Capture),
             ["kernel"] = new JsonObject
             {
                 ["packets"] = kernel.Packets,

@@ -131,6 +131,25 @@ public sealed class ReplayCommandTests
         Assert.Equal(1, json.RootElement.GetProperty("conversations").GetArrayLength());
     }
 
+    [Fact]
+    public async Task Mapped_and_streamed_file_access_give_the_same_summary_byte_for_byte()
+    {
+        // Enough records (about 3 MB) that the streamed reader refills its window many times.
+        using TemporaryCapture capture = TemporaryCapture.Write(Enumerable.Range(0, 20_000).Select(i => (At(i * 0.001),
+            i % 2 == 0
+                ? TcpFrame($"10.0.{i % 7}.1", (ushort)(1024 + i % 300), "10.9.0.2", 443, i % 50 == 0 ? TcpFlags.Syn : TcpFlags.Ack, payload: i % 1_200)
+                : UdpFrame("fd00::1", (ushort)(1024 + i % 200), "fd00::53", 53, payload: i % 300))));
+
+        (int mappedCode, string mapped, _) = await RunAsync("replay", "--pcap", capture.Path, "--json");
+        (int streamedCode, string streamed, _) = await RunAsync("replay", "--pcap", capture.Path, "--json", "--file-access", "stream");
+
+        Assert.Equal(0, mappedCode);
+        Assert.Equal(0, streamedCode);
+        static string WithoutElapsed(string json) => string.Join('\n', json.Split('\n').Where(line => !line.Contains("\"elapsed_seconds\"", StringComparison.Ordinal)));
+        Assert.Contains("\"packets_read\": 20000", mapped, StringComparison.Ordinal);
+        Assert.Equal(WithoutElapsed(mapped), WithoutElapsed(streamed));
+    }
+
     private static async Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] args)
     {
         var root = new RootCommand { ReplayCommand.Create() };

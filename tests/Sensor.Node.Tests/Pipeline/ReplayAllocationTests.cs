@@ -1,4 +1,5 @@
 using NerfEngine.Sensor.Capture.Files;
+using NerfEngine.Sensor.Flows;
 using NerfEngine.Sensor.Parsing;
 using NerfEngine.Sensor.Pipeline;
 using static NerfEngine.Tests.SensorNode.Flows.FlowScenario;
@@ -13,6 +14,9 @@ namespace NerfEngine.Tests.SensorNode.Pipeline;
 [Collection(ProcessWideAllocationCollection.Name)]
 public sealed class ReplayAllocationTests
 {
+    /// <summary>The garbage collector hands threads memory in pieces of this size (the allocation quantum).</summary>
+    private const long AllocationQuantum = 8 * 1024;
+
     [Fact]
     public void Reading_and_parsing_a_capture_into_blocks_allocates_nothing_per_record()
     {
@@ -23,21 +27,29 @@ public sealed class ReplayAllocationTests
                 : UdpFrame("fd00::1", (ushort)(1024 + i % 500), "fd00::2", 53, payload: i % 200))));
         using CaptureFileReader reader = CaptureFileReader.Open(capture.Path);
         var block = new ParsedRecordBlock();
-        block.Fill(reader); // the first block JIT-compiles and warms everything up
+        var tracker = new FlowTracker();
+        block.Fill(reader, tracker); // the first block JIT-compiles and warms everything up
 
         long records = block.Count;
-        long before = GC.GetAllocatedBytesForCurrentThread();
+        var allocatedByFill = new List<long>(capacity: 100);
         do
         {
-            block.Fill(reader);
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            block.Fill(reader, tracker);
+            allocatedByFill.Add(GC.GetAllocatedBytesForCurrentThread() - before);
             records += block.Count;
         }
         while (!block.IsLast);
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
 
         Assert.Null(block.ReadError);
         Assert.Equal(30_000, records);
-        Assert.Equal(0, allocated);
+        // Nothing, in every block. One exception is tolerated: a garbage collection that retires this thread's
+        // allocation context can count the context's unused tail (under one 8 KiB allocation quantum) as
+        // allocated, although nothing was; seen when tests beside this one collect the large object heap.
+        // Anything allocated per record or per block shows in every block.
+        long[] allocating = [.. allocatedByFill.Where(bytes => bytes != 0)];
+        Assert.True(allocating.Length <= 1 && allocating.All(bytes => bytes < AllocationQuantum),
+            $"{allocating.Length} of {allocatedByFill.Count} blocks allocated: {string.Join(", ", allocating)} bytes");
     }
 
     [Fact]
@@ -46,21 +58,24 @@ public sealed class ReplayAllocationTests
         using TemporaryCapture capture = TemporaryCapture.Write(Enumerable.Range(0, 100_000)
             .Select(i => (At(i * 0.01), UdpFrame("10.0.0.1", (ushort)(1024 + i % 500), "10.0.0.2", 53, payload: i % 100))));
         using CaptureFileReader reader = CaptureFileReader.Open(capture.Path);
-        using var readAhead = new ReadAheadParser(reader);
+        using var readAhead = new ReadAheadParser(reader, new FlowTracker());
         readAhead.Start();
 
         long records = 0;
-        long before = 0;
         int blocks = 0;
+        long previous = 0;
+        var allocatedByBlock = new List<long>(capacity: 256);
         while (readAhead.Take(CancellationToken.None) is { } block)
         {
             records += block.Count;
-            if (++blocks == 20)
+            long now = GC.GetTotalAllocatedBytes(precise: true);
+            // From the 20th block on, every block that will ever exist exists, and both sides have waited on each other.
+            if (++blocks > 20)
             {
-                // Every block that will ever exist exists by now, and both sides have waited on each other.
-                before = GC.GetTotalAllocatedBytes(precise: true);
+                allocatedByBlock.Add(now - previous);
             }
 
+            previous = now;
             if (blocks % 7 == 0)
             {
                 Thread.Sleep(1); // a slow consumer now and then: the reading thread waits for room
@@ -69,11 +84,13 @@ public sealed class ReplayAllocationTests
             readAhead.Return(block);
         }
 
-        long allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
         Assert.Equal(100_000, records);
-        // Under a kilobyte for the whole run: a runtime timer may allocate a few bytes meanwhile, while
-        // anything allocated per block or per wait would add up to kilobytes over these ~175 blocks.
-        Assert.True(allocated < 1_024, $"{allocated} bytes allocated over {blocks - 20} blocks of circulation");
+        // Nothing per block or per wait: that would show between nearly every two blocks. The count is
+        // process-wide, so a few one-off intervals are tolerated (a runtime timer, work another test left
+        // behind, a collection counting the unused tail of a thread's allocation context as allocated).
+        long[] allocating = [.. allocatedByBlock.Where(bytes => bytes != 0)];
+        Assert.True(allocating.Length <= 3,
+            $"{allocating.Length} of {allocatedByBlock.Count} blocks of circulation allocated: {string.Join(", ", allocating)} bytes");
     }
 }
 

@@ -15,7 +15,12 @@ public sealed class ReadWindowTests
 
     public enum Source
     {
+        /// <summary>The default for a file: mapped, 64 MiB windows.</summary>
         File,
+        /// <summary>Mapped in windows of one page, so records cross window ends all the time.</summary>
+        MappedFileOfPageWindows,
+        /// <summary>The file read with read(2) (CaptureFileAccess.Stream).</summary>
+        StreamedFile,
         SeekableStream,
         PipeOfSevenByteReads,
     }
@@ -41,6 +46,8 @@ public sealed class ReadWindowTests
 
     [Theory]
     [InlineData(Source.File)]
+    [InlineData(Source.MappedFileOfPageWindows)]
+    [InlineData(Source.StreamedFile)]
     [InlineData(Source.SeekableStream)]
     [InlineData(Source.PipeOfSevenByteReads)]
     public void Pcap_records_across_and_beyond_the_read_window_come_out_intact(Source source)
@@ -75,6 +82,8 @@ public sealed class ReadWindowTests
 
     [Theory]
     [InlineData(Source.File)]
+    [InlineData(Source.MappedFileOfPageWindows)]
+    [InlineData(Source.StreamedFile)]
     [InlineData(Source.PipeOfSevenByteReads)]
     public void Pcapng_blocks_across_and_beyond_the_read_window_come_out_intact(Source source)
     {
@@ -111,9 +120,59 @@ public sealed class ReadWindowTests
         Assert.Equal(24 + 16 + 3, error.Offset);
     }
 
+    [Fact]
+    public void A_mapped_file_that_grows_is_read_past_the_length_it_had_when_opened()
+    {
+        byte[] first = CaptureFileBuilder.Pcap().PcapRecord(1, 0, [1, 2, 3]).ToArray();
+        byte[] more = CaptureFileBuilder.Pcap().PcapRecord(2, 0, new byte[5_000]).PcapRecord(3, 0, [9]).ToArray()[24..];
+        using var temporary = new TemporaryFile(first);
+        using CaptureFileReader reader = CaptureFileReader.Open(temporary.Path);
+
+        Assert.True(reader.MoveNext());
+        Assert.False(reader.MoveNext());
+        using (var append = new FileStream(temporary.Path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite))
+        {
+            append.Write(more);
+        }
+
+        Assert.True(reader.MoveNext());
+        Assert.Equal(5_000, reader.Current.Data.Length);
+        Assert.True(reader.MoveNext());
+        Assert.Equal(9, reader.Current.Data[0]);
+        Assert.False(reader.MoveNext());
+    }
+
+    [Fact]
+    public async Task A_fifo_is_read_as_a_stream_even_when_mapping_is_asked_for()
+    {
+        byte[] whole = CaptureFileBuilder.Pcap().PcapRecord(1, 0, [1, 2, 3]).PcapRecord(2, 0, [4, 5]).ToArray();
+        string fifo = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"nerf-fifo-{Guid.NewGuid():N}");
+        Support.ExternalTool.Run("mkfifo", fifo);
+        try
+        {
+            Task writer = Task.Run(() => File.WriteAllBytes(fifo, whole));
+            using (CaptureFileReader reader = CaptureFileReader.Open(fifo, CaptureFileAccess.Mapped))
+            {
+                Assert.True(reader.MoveNext());
+                Assert.True(reader.MoveNext());
+                Assert.Equal([4, 5], reader.Current.Data.ToArray());
+                Assert.False(reader.MoveNext());
+            }
+
+            await writer.WaitAsync(TimeSpan.FromSeconds(30));
+        }
+        finally
+        {
+            File.Delete(fifo);
+        }
+    }
+
     private static CaptureFileReader Open(TemporaryFile file, Source source) => source switch
     {
         Source.File => CaptureFileReader.Open(file.Path),
+        Source.MappedFileOfPageWindows => CaptureFileReader.Open(new CaptureInput(
+            new FileStream(file.Path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0), file.Path, mappedWindowLength: Environment.SystemPageSize)),
+        Source.StreamedFile => CaptureFileReader.Open(file.Path, CaptureFileAccess.Stream),
         Source.SeekableStream => CaptureFileReader.Open(new MemoryStream(File.ReadAllBytes(file.Path)), "memory"),
         _ => CaptureFileReader.Open(new NonSeekableStream(File.ReadAllBytes(file.Path)), "pipe"),
     };

@@ -1,0 +1,182 @@
+using System.CommandLine;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
+using NerfEngine.Sensor.Capture.AfPacket;
+using NerfEngine.Sensor.Pipeline;
+using NerfEngine.Shared.Fabric.Hosting;
+using NerfEngine.Shared.Fabric.Transport;
+using Spectre.Console;
+
+namespace NerfEngine.Sensor.Cli;
+
+/// <summary>
+/// What every <c>capture</c> engine's run shares, so each keeps only what differs (its options, its
+/// banner and status line, its summary's rows): the console and logging, the in-process transport with
+/// its decoding consumer, start with the clear error, the stop signal and the live status line, the drain,
+/// and the summary's common parts (the <c>delivered</c> counters, the top-edges table, indented JSON).
+/// </summary>
+internal sealed class CaptureRun : IAsyncDisposable
+{
+    /// <summary>How often the live status line is printed.</summary>
+    public static readonly TimeSpan StatusInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long the consumer may take to take the last batches after the engine stopped.</summary>
+    public static readonly TimeSpan ConsumerDrainTimeout = TimeSpan.FromSeconds(5);
+
+    private static readonly JsonSerializerOptions IndentedJson = new() { WriteIndented = true };
+
+    private readonly IEdgeBatchSubscription _subscription;
+
+    private CaptureRun(ParseResult parse, InProcessEdgeTransport transport, DeliveredEdgeCounter delivered, IEdgeBatchSubscription subscription)
+    {
+        Output = parse.InvocationConfiguration.Output;
+        Error = parse.InvocationConfiguration.Error;
+        Json = parse.GetValue(CaptureCommand.Json);
+        Console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Output) });
+        LoggerFactory = Microsoft.Extensions.Logging.LoggerFactory.Create(logging => logging
+            .SetMinimumLevel(LogLevel.Warning)
+            .AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace)
+            .AddSimpleConsole(console => console.SingleLine = true));
+        Transport = transport;
+        Delivered = delivered;
+        _subscription = subscription;
+    }
+
+    public TextWriter Output { get; }
+
+    public TextWriter Error { get; }
+
+    /// <summary>True when only the JSON summary is printed (no banner, no status line).</summary>
+    public bool Json { get; }
+
+    public IAnsiConsole Console { get; }
+
+    /// <summary>Warnings and errors of the engine, on stderr.</summary>
+    public ILoggerFactory LoggerFactory { get; }
+
+    /// <summary>Where the engine publishes its batches.</summary>
+    public InProcessEdgeTransport Transport { get; }
+
+    /// <summary>The consumer at the transport's end: decodes and counts every batch.</summary>
+    public DeliveredEdgeCounter Delivered { get; }
+
+    /// <summary>The transport and its consumer; dispose the run after the engine.</summary>
+    public static async Task<CaptureRun> CreateAsync(ParseResult parse, CancellationToken cancellationToken)
+    {
+        var transport = new InProcessEdgeTransport();
+        var delivered = new DeliveredEdgeCounter();
+        IEdgeBatchSubscription subscription = await delivered.SubscribeAsync(transport, cancellationToken).ConfigureAwait(false);
+        return new CaptureRun(parse, transport, delivered, subscription);
+    }
+
+    /// <summary>Options of a verb, or the one-line error and exit code 2 that bad ones get.</summary>
+    public static async Task<(T? Options, int ExitCode)> ReadOptionsAsync<T>(ParseResult parse, Func<ParseResult, T> read)
+        where T : class
+    {
+        try
+        {
+            return (read(parse), 0);
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or FormatException or FileNotFoundException)
+        {
+            await parse.InvocationConfiguration.Error.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
+            return (null, CliRunner.UsageError);
+        }
+    }
+
+    /// <summary>Starts the engine; false (after printing the engine's clear error) when it could not start.</summary>
+    public async Task<bool> TryStartAsync(ICaptureEngine engine, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await engine.StartAsync(cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (CaptureStartException ex)
+        {
+            await Error.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Runs for <paramref name="seconds"/> (0: until Ctrl+C or SIGTERM), printing <paramref name="banner"/>
+    /// (markup) once and <paramref name="status"/> (markup) every <see cref="StatusInterval"/>, unless JSON was asked for.
+    /// </summary>
+    public async Task WaitAsync(double seconds, string banner, Func<string> status, CancellationToken cancellationToken)
+    {
+        using var stop = new CaptureStopSignal(seconds, cancellationToken);
+        if (Json)
+        {
+            await Task.Delay(Timeout.Infinite, stop.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            return;
+        }
+
+        Console.MarkupLine(banner);
+        if (Console.Profile.Capabilities.Interactive)
+        {
+            await Console.Live(new Markup(status())).StartAsync(async live =>
+            {
+                while (!stop.IsStopRequested)
+                {
+                    await Task.Delay(StatusInterval, stop.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                    live.UpdateTarget(new Markup(status()));
+                }
+            });
+            return;
+        }
+
+        while (!stop.IsStopRequested)
+        {
+            await Task.Delay(StatusInterval, stop.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            Console.MarkupLine(status());
+        }
+    }
+
+    /// <summary>After the engine stopped: lets the consumer take what is left in the transport.</summary>
+    public async Task DrainAsync()
+    {
+        using var drain = new CancellationTokenSource(ConsumerDrainTimeout);
+        await Transport.ShutdownAsync(drain.Token).ConfigureAwait(false);
+    }
+
+    /// <summary>Adds the consumer's counters to <paramref name="document"/> and prints it, indented, on stdout.</summary>
+    public async Task WriteJsonAsync(JsonObject document)
+    {
+        document["delivered"] = new JsonObject
+        {
+            ["batches"] = Delivered.Batches,
+            ["edges"] = Delivered.Edges,
+            ["node_addresses"] = Delivered.NodeAddresses,
+            ["malformed"] = Delivered.Malformed,
+        };
+        await Output.WriteLineAsync(document.ToJsonString(IndentedJson)).ConfigureAwait(false);
+    }
+
+    /// <summary>The largest <see cref="CaptureCommand.TextEdgeRows"/> edges as a table (nothing when there are none).</summary>
+    public void RenderTopEdges(IReadOnlyList<CapturedEdge> edges)
+    {
+        if (edges.Count == 0)
+        {
+            return;
+        }
+
+        var table = new Table().Title($"top edges ({Math.Min(CaptureCommand.TextEdgeRows, edges.Count)} of {edges.Count})")
+            .AddColumns("source", "destination", "proto", "packets", "bytes");
+        foreach (CapturedEdge edge in edges.Take(CaptureCommand.TextEdgeRows))
+        {
+            table.AddRow($"{edge.Source}:{edge.SourcePort}", $"{edge.Destination}:{edge.DestinationPort}", edge.Protocol.ToString(),
+                $"{edge.Packets:N0}", $"{edge.Bytes:N0}");
+        }
+
+        Console.Write(table);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _subscription.DisposeAsync().ConfigureAwait(false);
+        await Transport.DisposeAsync().ConfigureAwait(false);
+        LoggerFactory.Dispose();
+    }
+}
