@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every NerfEngine test on real parts. Installs what it needs (Debian packages) and starts
-# the servers it needs (PostgreSQL), idempotently, so it works on a fresh machine as root.
+# the servers it needs (PostgreSQL, RabbitMQ), idempotently, so it works on a fresh machine as root.
 #   scripts/test.sh                 build + all tests
 #   scripts/test.sh --filter EXPR   pass a dotnet test filter (e.g. "FullyQualifiedName~Persistence")
 set -euo pipefail
@@ -10,8 +10,9 @@ filter=()
 if [[ "${1:-}" == "--filter" && -n "${2:-}" ]]; then filter=(--filter "$2"); fi
 
 # Packages the tests exercise: journal (postgresql), C layout checks and BPF (clang, llvm,
-# libbpf-dev, bpftool), capture (libpcap0.8, tcpdump, tshark, tcpreplay, iproute2).
-packages=(postgresql clang llvm libbpf-dev bpftool libpcap0.8 libpcap-dev tcpdump tshark tcpreplay iproute2 iputils-ping shellcheck gcc make)
+# libbpf-dev, bpftool), capture (libpcap0.8, tcpdump, tshark, tcpreplay, iproute2), edge-batch
+# transport (rabbitmq-server).
+packages=(postgresql rabbitmq-server clang llvm libbpf-dev bpftool libpcap0.8 libpcap-dev tcpdump tshark tcpreplay iproute2 iputils-ping shellcheck gcc make)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -24,6 +25,8 @@ fi
 
 bash scripts/setup-postgres.sh
 export NERF_TEST_POSTGRES="${NERF_TEST_POSTGRES:-Host=127.0.0.1;Port=5432;Username=nerf;Password=nerf;Database=nerf_test}"
+bash scripts/setup-rabbitmq.sh
+export NERF_TEST_RABBITMQ="${NERF_TEST_RABBITMQ:-amqp://guest:guest@127.0.0.1:5672/}"
 
 echo "[test] building"
 dotnet build NerfEngine.sln -c Release -warnaserror -nologo -v q

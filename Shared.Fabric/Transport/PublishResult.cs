@@ -57,4 +57,10 @@ public enum PublishDropReason
 
     /// <summary>No queue is bound for the partition (RabbitMQ: mandatory message returned).</summary>
     Unroutable,
+
+    /// <summary>Too many publishes were awaiting their confirm and the overflow policy rejects rather than waits.</summary>
+    ConfirmWindowFull,
+
+    /// <summary>The broker could not be reached (or the confirm lost) for longer than the publish timeout.</summary>
+    BrokerUnavailable,
 }
