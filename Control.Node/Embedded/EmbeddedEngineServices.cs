@@ -13,12 +13,13 @@ using NerfEngine.Control.Engine;
 using NerfEngine.Shared.Fabric.Actors;
 using NerfEngine.Shared.Fabric.Metrics;
 using NerfEngine.Shared.Fabric.Transport;
+using NerfEngine.Shared.Fabric.Transport.RabbitMq;
 
 namespace NerfEngine.Control.Embedded;
 
 /// <summary>
-/// The all-in-one node: actor system, in-process edge transport (one partition, so batches reach
-/// the detectors in event-time order) and the graph engine consuming it.
+/// The all-in-one node: actor system, edge transport (in-process by default, RabbitMQ with
+/// <c>Transport:Kind=rabbitmq</c>) and the graph engine consuming it.
 /// </summary>
 public static class EmbeddedEngineServices
 {
@@ -29,8 +30,7 @@ public static class EmbeddedEngineServices
             TimeProvider = sp.GetRequiredService<TimeProvider>(),
             LoggerFactory = sp.GetRequiredService<ILoggerFactory>(), // actor failures and restarts are logged, never silent
         }));
-        services.AddSingleton(new InProcessEdgeTransport(new InProcessTransportOptions(PartitionCount: 1)));
-        services.AddSingleton<IEdgeBatchTransport>(sp => sp.GetRequiredService<InProcessEdgeTransport>());
+        AddEdgeTransport(services, configuration);
         services.AddSingleton<EventCardFeed>();
         services.AddSingleton(_ => ReadEngineOptions(configuration));
         services.AddSingleton<DeferredInvestigator>();
@@ -44,6 +44,31 @@ public static class EmbeddedEngineServices
         });
         AddCopilot(services, configuration);
         return services;
+    }
+
+    /// <summary>
+    /// The edge-batch transport chosen by <c>Transport:Kind</c>: in-process (default; one partition, so
+    /// batches reach the detectors in event-time order) or RabbitMQ (section <c>Transport:RabbitMq</c>;
+    /// connected when first resolved, failing with the broker's clear error).
+    /// </summary>
+    private static void AddEdgeTransport(IServiceCollection services, IConfiguration configuration)
+    {
+        if (EdgeTransportConfiguration.ReadKind(configuration) == EdgeTransportKind.InProcess)
+        {
+            services.AddSingleton(new InProcessEdgeTransport(new InProcessTransportOptions(PartitionCount: 1)));
+            services.AddSingleton<IEdgeBatchTransport>(sp => sp.GetRequiredService<InProcessEdgeTransport>());
+            return;
+        }
+
+        var options = EdgeTransportConfiguration.ReadRabbitMq(configuration);
+        services.AddSingleton(sp =>
+        {
+            // DI factories are synchronous; this runs once, at start-up, before anything is consumed.
+            var transport = RabbitMqEdgeTransport.ConnectAsync(options, sp.GetRequiredService<ILoggerFactory>()).GetAwaiter().GetResult();
+            RabbitMqTransportMetrics.Register(sp.GetRequiredService<NerfMetrics>(), transport);
+            return transport;
+        });
+        services.AddSingleton<IEdgeBatchTransport>(sp => sp.GetRequiredService<RabbitMqEdgeTransport>());
     }
 
     /// <summary>
