@@ -9,8 +9,8 @@ namespace NerfEngine.Shared.Fabric.Transport;
 /// process and version (the test pins values computed by the paper's reference code).
 /// </summary>
 /// <remarks>
-/// The RabbitMQ transport will route with the broker's consistent-hash exchange, which hashes the
-/// routing key onto its own ring; partition numbers are only meaningful within one transport.
+/// The RabbitMQ transport uses this partitioner too and routes by partition number (direct exchange),
+/// so a key lands in the same partition in both transports for the same partition count.
 /// </remarks>
 public sealed class EdgePartitioner
 {

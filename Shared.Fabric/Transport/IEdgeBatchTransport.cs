@@ -3,7 +3,7 @@ namespace NerfEngine.Shared.Fabric.Transport;
 /// <summary>
 /// The edge-batch transport between sensors and detector shards: partitions, publish with confirm,
 /// consume with ack and redelivery. In-process in the embedded mode (<see cref="InProcessEdgeTransport"/>),
-/// RabbitMQ (consistent-hash exchange → one quorum queue per partition) in a cluster.
+/// RabbitMQ (<see cref="RabbitMq.RabbitMqEdgeTransport"/>: direct exchange keyed by partition → one quorum queue per partition) in a cluster.
 /// </summary>
 public interface IEdgeBatchTransport : IEdgeBatchPublisher, IEdgeBatchConsumer, IAsyncDisposable
 {
