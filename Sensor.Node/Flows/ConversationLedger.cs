@@ -149,34 +149,47 @@ public sealed class ConversationLedger
 
     /// <summary>The rows, ordered by first packet, then by key text (deterministic).</summary>
     /// <remarks>
-    /// Sorted in place with the key text computed only for rows whose first-packet times tie: formatting
-    /// both addresses of every row (a large capture has tens of thousands) cost more than the sort. The
-    /// insertion position breaks the last ties, so the order is exactly a stable OrderBy/ThenBy.
+    /// The first-packet times are sorted as plain numbers with the row indexes beside them (an introsort over
+    /// primitives: a few ms for 100k rows, where a comparison delegate over the rows took ≈60 ms); only runs of
+    /// equal times are then sorted again by key text, formatted for those rows alone, and insertion position,
+    /// so the order is exactly a stable OrderBy(first seen)/ThenBy(key text).
     /// </remarks>
     public IReadOnlyList<Conversation> GetConversations()
     {
-        Row[] rows = [.. _order];
-        for (int i = 0; i < rows.Length; i++)
+        int count = _order.Count;
+        var times = new long[count];
+        var indexes = new int[count];
+        for (int i = 0; i < count; i++)
         {
-            rows[i].Position = i;
+            times[i] = _order[i].FirstSeenNs;
+            indexes[i] = i;
         }
 
-        Array.Sort(rows, static (a, b) =>
+        Array.Sort(times, indexes);
+        for (int start = 0; start < count;)
         {
-            int order = a.FirstSeenNs.CompareTo(b.FirstSeenNs);
-            if (order == 0 && !ReferenceEquals(a, b))
+            int end = start + 1;
+            while (end < count && times[end] == times[start])
             {
-                order = string.CompareOrdinal(a.KeyText, b.KeyText);
-                order = order != 0 ? order : a.Position.CompareTo(b.Position);
+                end++;
             }
 
-            return order;
-        });
+            if (end - start > 1)
+            {
+                Array.Sort(indexes, start, end - start, Comparer<int>.Create((a, b) =>
+                {
+                    int order = string.CompareOrdinal(_order[a].KeyText, _order[b].KeyText);
+                    return order != 0 ? order : a.CompareTo(b);
+                }));
+            }
 
-        var conversations = new Conversation[rows.Length];
-        for (int i = 0; i < rows.Length; i++)
+            start = end;
+        }
+
+        var conversations = new Conversation[count];
+        for (int i = 0; i < count; i++)
         {
-            conversations[i] = rows[i].ToConversation();
+            conversations[i] = _order[indexes[i]].ToConversation();
         }
 
         return conversations;
@@ -192,9 +205,6 @@ public sealed class ConversationLedger
         public long FirstSeenNs { get; set; } = firstSeenNs;
         public long LastSeenNs { get; set; } = firstSeenNs;
         public int FlowCount { get; set; }
-
-        /// <summary>Insertion order, set before sorting: the last tie-break.</summary>
-        public int Position { get; set; }
 
         /// <summary>The key as text, formatted on first use (only ties in first-seen time need it).</summary>
         [field: MaybeNull]
