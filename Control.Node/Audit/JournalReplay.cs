@@ -73,7 +73,11 @@ public sealed class JournalReplay(IEventJournal journal, IReadOnlyList<IJournalP
         var e = r.Event;
         var sb = new StringBuilder();
         sb.Append(e.PersistenceId).Append(" #").Append(e.SequenceNr).Append("  ").Append(e.Timestamp.ToString("u"))
-          .Append("  ").Append(e.Manifest).Append(e.IsDeleted ? "  (deleted)" : "").Append(r.ChainOk ? "" : "  CHAIN BROKEN").AppendLine();
+          .Append("  ").Append(e.Manifest).Append(e.IsDeleted ? "  (deleted)" : "").AppendLine();
+        // Every event says its check, as chain_ok does in jsonl: "ok" proves something, silence would not.
+        sb.Append("  chain: ").AppendLine(r.ChainOk
+            ? "ok (hash matches the event and the previous event's hash)"
+            : "CHAIN BROKEN (the event was altered, or an event before it is missing or out of order; `journal verify` names the first)");
         sb.Append("  event: ").AppendLine(r.Payload.ToJsonString());
         sb.Append("  state: ").AppendLine(r.State is null ? "(no projection for this entity)" : r.State.ToJsonString());
         return sb.ToString();

@@ -41,6 +41,7 @@ public static class RunVerb
             CheckReplayArguments(parse);
             builder.Services.AddEmbeddedEngine(builder.Configuration).AddEmbeddedControlPlane(builder.Configuration)
                 .AddEveStreamerIngress(builder.Configuration);
+            builder.Services.AddSingleton<INodeBannerRows, ControlNodeBannerRows>();
         },
         mapRoutes: app =>
         {
@@ -89,7 +90,7 @@ public static class RunVerb
         var autonomy = await ReadAutonomyAsync(app, analystFeed, ct);
         RenderSummary(result, counters, autonomy);
         RenderAutonomyNote(app, autonomy);
-        AnsiConsole.MarkupLine($"[grey]copilot: {copilot.Queued} Tier-3 investigation(s) queued, {copilot.Completed} completed, {copilot.Dropped} dropped[/]");
+        RenderInvestigations(copilot);
         if (parse.GetValue(Serve))
         {
             AnsiConsole.MarkupLine("[grey]Replay done; serving; press Ctrl+C to stop.[/]");
@@ -121,6 +122,29 @@ public static class RunVerb
         AnsiConsole.MarkupLine($"[grey]autonomy: every decision is in the journal: Control.Node journal replay --persistence-id {Markup.Escape(id)}[/]");
     }
 
+    /// <summary>
+    /// The copilot's counts and what its completed Tier-3 investigations concluded. The reports live in this process
+    /// only, so the line says which tool runs the same investigation again on a serving node.
+    /// </summary>
+    private static void RenderInvestigations(NerfEngine.Control.Copilot.CopilotInvestigator copilot)
+    {
+        var reports = copilot.Reports;
+        AnsiConsole.MarkupLine($"[grey]copilot: {copilot.Queued} Tier-3 investigation(s) queued, {copilot.Completed} completed, {copilot.Dropped} dropped{(reports.Count > 0 ? "; results:" : "")}[/]");
+        foreach (var (card, report) in reports)
+        {
+            var confidence = report.BestConfidence ?? report.DeterministicConfidence;
+            var how = report.ModelAvailable ? $"model {report.Model}, stopped: {report.StopReason}" : "no model answered: deterministic DSL assessment";
+            var subject = card.SubjectAddress ?? $"node:0x{card.SubjectNode:x16}";
+            AnsiConsole.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
+                $"  {card.Title} on {subject}: threat confidence {(confidence is { } c ? c.ToString("0.00", CultureInfo.InvariantCulture) : "none")} ({how})")));
+        }
+
+        if (reports.Count > 0 || copilot.Completed > 0)
+        {
+            AnsiConsole.MarkupLine("[grey]copilot: full reports are kept in this process only; on a serving node (--serve) the graphops_investigate tool at /mcp runs the same investigation ({\"question\": …}) and returns its steps and findings[/]");
+        }
+    }
+
     private sealed record AutonomyOutcome(AnalystFeedCounts Counts, AutonomyStatus Status);
 
     private static void RenderSummary(PcapReplayResult r, AutopilotCounters c, AutonomyOutcome? autonomy)
@@ -134,14 +158,15 @@ public static class RunVerb
         table.AddRow("detections received", c.Received.ToString("N0"));
         table.AddRow("discarded / observed / suggested", $"{c.Discarded:N0} / {c.Observed:N0} / {c.Suggested:N0}");
         table.AddRow("alert-tier / autonomous-tier cards", $"{c.Alerted:N0} / {c.Autonomous:N0}");
-        table.AddRow("deduplicated / cooled down", $"{c.Deduplicated:N0} / {c.CooledDown:N0}");
+        table.AddRow("deduplicated", c.Deduplicated.ToString("N0"));
+        table.AddRow("held back by detector cooldown *", c.CooledDown.ToString("N0"));
         if (autonomy is { Counts: var a, Status: var status })
         {
             table.AddRow("analyst: cards / proposals / abstained", $"{a.Alerts:N0} / {a.Proposals:N0} / {a.Abstained:N0}");
             table.AddRow("analyst: suppressed repeats", a.SuppressedRepeats.ToString("N0"));
             table.AddRow("executor: executed / shadow / rejected", $"{a.Executed:N0} / {a.Shadowed:N0} / {a.Rejected:N0}");
             if (a.Executed > 0) table.AddRow("executed and committed", a.Committed.ToString("N0"));
-            foreach (var (gate, count) in a.RejectedByGate) table.AddRow($"rejected by gate {Markup.Escape(gate)}", count.ToString("N0"));
+            foreach (var (gate, count) in a.RejectedByGate) table.AddRow($"rejected by the {Markup.Escape(gate)} gate", count.ToString("N0"));
             if (a.Demoted > 0) table.AddRow("demoted (trust collapse)", a.Demoted.ToString("N0"));
             if (a.Dropped > 0) table.AddRow("[yellow]cards not proposed on (in flight ≥ limit)[/]", a.Dropped.ToString("N0"));
             if (!a.IsIdle) table.AddRow("[yellow]still undecided (drain timed out)[/]", $"{a.Alerts - a.Analysed:N0} cards / {a.Proposals - a.Decided:N0} proposals");
@@ -150,6 +175,8 @@ public static class RunVerb
         }
         table.AddRow("wall time", $"{r.Replay.Elapsed.TotalSeconds:F2} s");
         AnsiConsole.Write(table);
+        AnsiConsole.MarkupLine("[grey]* held back by detector cooldown: findings a detector made again for the same pattern within Detection:Cooldown (1 s) "
+            + "of its last report; they were counted and never sent, so they are not among the detections received[/]");
         if (r.Replay.Error is { } error) AnsiConsole.MarkupLine($"[red]replay stopped early:[/] {Markup.Escape(error)}");
         if (r.Replay.Warning is { } warning) AnsiConsole.MarkupLine($"[yellow]warning:[/] {Markup.Escape(warning)}");
     }

@@ -19,7 +19,10 @@ public sealed class AgentDirectory
     private readonly FrozenDictionary<string, Entry> _byName;
 
     /// <summary>Builds the directory; throws listing every problem in the agent list.</summary>
-    /// <exception cref="ArgumentException">Missing names or tokens, duplicate names or tokens, unknown modes, negative budgets.</exception>
+    /// <exception cref="InvalidOperationException">
+    /// Missing names or tokens, duplicate names or tokens, unknown modes, negative budgets; the message names each setting
+    /// (<c>Mcp:Agents:N:…</c>) and is shown to the operator as is, so it carries no parameter name.
+    /// </exception>
     public AgentDirectory(IEnumerable<McpAgentOptions> agents)
     {
         ArgumentNullException.ThrowIfNull(agents);
@@ -73,7 +76,7 @@ public sealed class AgentDirectory
 
         if (errors.Count > 0)
         {
-            throw new ArgumentException($"MCP agents rejected: {string.Join(" ", errors)}", nameof(agents));
+            throw new InvalidOperationException($"MCP agents rejected: {string.Join(" ", errors)}");
         }
 
         _byDigest = byDigest.ToFrozenDictionary(StringComparer.Ordinal);
@@ -135,7 +138,8 @@ public sealed class AgentDirectory
         var digest = a.TokenSha256!.Trim().ToLowerInvariant();
         if (digest.Length != 64 || !digest.All(Uri.IsHexDigit))
         {
-            errors.Add($"{where}:TokenSha256 of agent '{a.Name}' must be 64 hex digits.");
+            var found = digest.Length != 64 ? $"it has {digest.Length} characters" : "it has characters that are not hex digits";
+            errors.Add($"{where}:TokenSha256 (agent '{a.Name}') must be the token's SHA-256 digest in 64 hex digits; {found}.");
             return null;
         }
 

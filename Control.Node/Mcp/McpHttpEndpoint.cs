@@ -82,7 +82,7 @@ public sealed class McpHttpEndpoint
         if (!AcceptsJsonAndEventStream(request))
         {
             await RefuseAsync(context, started, agent, StatusCodes.Status406NotAcceptable, AuditOutcomes.NotAcceptable,
-                $"Accept must include both {Json} and {EventStream} (Streamable HTTP).").ConfigureAwait(false);
+                NotAcceptableMessage(request.Headers.Accept.ToString())).ConfigureAwait(false);
             return;
         }
 
@@ -271,6 +271,15 @@ public sealed class McpHttpEndpoint
         const string scheme = "Bearer ";
         return header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase) ? header[scheme.Length..].Trim() : null;
     }
+
+    /// <summary>
+    /// The SDK's transport writes every answer as an event stream and has no JSON-only mode, so a client that accepts
+    /// only JSON cannot be served; the refusal names the exact header that works.
+    /// </summary>
+    internal static string NotAcceptableMessage(string accept) =>
+        $"Send the header 'Accept: {Json}, {EventStream}': this endpoint answers MCP Streamable HTTP as an event stream "
+        + $"(it has no JSON-only mode), so Accept must list both {Json} and {EventStream} (or a wildcard covering them); "
+        + (accept.Length == 0 ? "this request sent no Accept header." : $"this request sent 'Accept: {ToolSummary.Bound(accept, 128)}'.");
 
     /// <summary>Streamable HTTP: the client must accept both JSON and an event stream (wildcards count).</summary>
     private static bool AcceptsJsonAndEventStream(HttpRequest request)

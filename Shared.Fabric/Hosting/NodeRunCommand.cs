@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using NerfEngine.Shared.Fabric.Management;
 using Spectre.Console;
@@ -45,7 +46,7 @@ public static class NodeRunCommand
             mapRoutes?.Invoke(app);
             await NodeHost.StartAsync(app, ct);
             var health = await NodeHealthReport.ReadAsync(app, ct);
-            health.Render(AnsiConsole.Console);
+            health.Render(AnsiConsole.Console, app.Services.GetServices<INodeBannerRows>().SelectMany(r => r.Rows(health.ManagementUrl)).ToArray());
             if (work is not null)
             {
                 var code = await work(app, parse, ct);

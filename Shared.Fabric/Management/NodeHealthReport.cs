@@ -27,7 +27,9 @@ public sealed record NodeHealthReport(string ManagementUrl, int AliveStatus, int
         return new NodeHealthReport(url, (int)alive.StatusCode, (int)ready.StatusCode, members);
     }
 
-    public void Render(IAnsiConsole console)
+    /// <param name="console">Where to write the table.</param>
+    /// <param name="extraRows">The executable's own rows (<see cref="Hosting.INodeBannerRows"/>), after management's.</param>
+    public void Render(IAnsiConsole console, IEnumerable<Hosting.NodeBannerRow>? extraRows = null)
     {
         var table = new Table().Title("[bold]NerfEngine node[/]").AddColumn("check").AddColumn("result");
         table.AddRow("management", Markup.Escape(ManagementUrl));
@@ -40,6 +42,11 @@ public sealed record NodeHealthReport(string ManagementUrl, int AliveStatus, int
             table.AddRow("member", Markup.Escape($"{m.GetProperty("node").GetString()} {m.GetProperty("status").GetString()} [{roles}]"));
         }
         table.AddRow("leader", Markup.Escape(Members.GetProperty("leader").GetString() ?? "none"));
+        foreach (var row in extraRows ?? [])
+        {
+            table.AddRow(Markup.Escape(row.Check), Markup.Escape(row.Result));
+        }
+
         console.Write(table);
     }
 

@@ -28,11 +28,12 @@ public sealed record AnalystFeedCounts(
 
     /// <summary>
     /// One line for people, e.g. "autonomy: 7 alerts → 4 proposals (1 abstained, 2 suppressed repeats), 0 executed,
-    /// 3 shadow, 1 rejected (budget 1)".
+    /// 3 shadow, 1 rejected (1 by the budget gate)".
     /// </summary>
     public string Describe()
     {
-        var gates = RejectedByGate.Count == 0 ? "" : " (" + string.Join(", ", RejectedByGate.Select(g => $"{g.Key} {g.Value}")) + ")";
+        // "6 rejected (6 by the phase gate)", not "6 rejected (phase 6)", which reads as phase number 6.
+        var gates = RejectedByGate.Count == 0 ? "" : " (" + string.Join(", ", RejectedByGate.Select(g => $"{g.Value} by the {g.Key} gate")) + ")";
         var repeats = SuppressedRepeats == 0 ? "" : string.Create(CultureInfo.InvariantCulture, $", {SuppressedRepeats} suppressed repeats");
         var text = string.Create(CultureInfo.InvariantCulture,
             $"autonomy: {Alerts} alerts → {Proposals} proposals ({Abstained} abstained{repeats}), {Executed} executed ({Committed} committed), {Shadowed} shadow, {Rejected} rejected{gates}");

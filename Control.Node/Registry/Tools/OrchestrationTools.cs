@@ -33,6 +33,7 @@ public sealed class OrchestrationTools(IServiceProvider services, RegistryOption
                 "stability, budget) and phase: phase 0 rejects, phase 1 shadows (would_mutate + estimated_effect), phase ≥ 2 executes. " +
                 "Re-sending a proposal_id returns the first decision.",
                 Propose)
+            .WithCheck(CheckProposal)
             .WithHints(Submission)
             .WithSummary(o => $"proposal={o.Decision.ProposalId}, outcome={o.Decision.Outcome.Kind}");
 
@@ -103,6 +104,29 @@ public sealed class OrchestrationTools(IServiceProvider services, RegistryOption
             throw new ToolFailureException(ToolErrorCodes.Unavailable,
                 $"The autonomy executor did not answer within {options.ExecutorAskTimeout.TotalSeconds:0} s; the decision (if any) is in its log.", retryable: true);
         }
+    }
+
+    /// <summary>
+    /// The proposed tool and its arguments are checked here, against the tool's own input schema, in every phase: the
+    /// executor's phase gate rejects everything in phase 0 before its validation gate, which would leave the caller
+    /// thinking a malformed proposal was merely early.
+    /// </summary>
+    private IReadOnlyList<string> CheckProposal(ProposeInput input, ToolCall call)
+    {
+        if (services.GetService<AutonomyOptions>() is { } autonomy && !autonomy.MutationTools.Contains(input.Tool, StringComparer.Ordinal))
+        {
+            return [$"tool: '{ToolSummary.Bound(input.Tool, 64)}' is not a graph-mutation tool the executor may run ({string.Join(", ", autonomy.MutationTools)})"];
+        }
+
+        if (services.GetService<ToolRegistry>() is not { } registry || !registry.TryGetDescriptor(input.Tool, out _))
+        {
+            return [];
+        }
+
+        var arguments = JsonSerializer.SerializeToElement(input.Arguments ?? new Dictionary<string, JsonElement>());
+        return registry.Definition(input.Tool).InputSchema.Validate(arguments)
+            .Select(problem => $"arguments of {input.Tool}: {problem}")
+            .ToArray();
     }
 
     private async ValueTask<DecisionOutput> Propose(ProposeInput input, ToolCall call, CancellationToken ct)

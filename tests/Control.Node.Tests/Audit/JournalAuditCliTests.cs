@@ -73,6 +73,20 @@ public sealed class JournalAuditCliTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Replay_as_text_shows_each_events_hash_chain_check()
+    {
+        Exec("UPDATE event_journal SET payload = CAST('{\"step\":42}' AS BLOB) WHERE persistence_id = 'audit-demo' AND sequence_nr = 4");
+        var r = await ControlNodeProcess.RunAsync(Timeout, "journal", "replay", "--persistence-id", "audit-demo", "--format", "text",
+            "--set", $"Persistence:ConnectionString={ConnectionString}");
+
+        Assert.Equal(1, r.ExitCode);
+        var blocks = r.Stdout.Split("audit-demo #", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(5, blocks.Length);
+        Assert.All(blocks.Where(b => b[0] is '1' or '2' or '3'), b => Assert.Contains("  chain: ok", b));
+        Assert.Contains("  chain: CHAIN BROKEN", Assert.Single(blocks, b => b.StartsWith('4')));
+    }
+
+    [Fact]
     public async Task Replay_flags_a_tampered_event_and_exits_non_zero()
     {
         Exec("UPDATE event_journal SET payload = CAST('{\"step\":42}' AS BLOB) WHERE persistence_id = 'audit-demo' AND sequence_nr = 4");

@@ -25,7 +25,7 @@ public sealed class AnalystFeedTallyTests
         var counts = tally.Snapshot();
         Assert.True(counts.IsIdle);
         Assert.Equal((1L, 2L, 2L, 1L, 1L), (counts.Alerts, counts.Proposals, counts.Decided, counts.Shadowed, counts.Rejected));
-        Assert.Equal("autonomy: 1 alerts → 2 proposals (0 abstained), 0 executed (0 committed), 1 shadow, 1 rejected (budget 1)", counts.Describe());
+        Assert.Equal("autonomy: 1 alerts → 2 proposals (0 abstained), 0 executed (0 committed), 1 shadow, 1 rejected (1 by the budget gate)", counts.Describe());
     }
 
     [Fact]

@@ -70,7 +70,8 @@ public sealed class RunAnalystFeedCliTests : IDisposable
         var (_, proposals, _) = Row(run.Stdout, "analyst: cards / proposals / abstained");
         Assert.True(proposals > 0, run.Stdout);
         Assert.Equal((0, 0, proposals), Row(run.Stdout, "executor: executed / shadow / rejected"));
-        Assert.Matches($@"rejected by gate phase\s+│\s+{proposals}\s+│", run.Stdout);
+        Assert.Matches($@"rejected by the phase gate\s+│\s+{proposals}\s+│", run.Stdout);
+        Assert.Contains($"{proposals} rejected ({proposals} by the phase gate)", run.Stderr); // the log line, not "(phase N)"
 
         var events = await ReplayAsync();
         var decisions = events.Where(e => e.GetProperty("manifest").GetString() == "autonomy.proposal-decided.v1").ToList();
@@ -78,6 +79,28 @@ public sealed class RunAnalystFeedCliTests : IDisposable
         Assert.All(decisions, d => Assert.Equal("phase", d.GetProperty("payload").GetProperty("decision").GetProperty("outcome").GetProperty("gate").GetString()));
         Assert.All(events, e => Assert.Equal("autonomy.proposal-decided.v1", e.GetProperty("manifest").GetString()));
         Assert.Equal(0, CountRows("SELECT COUNT(*) FROM event_journal WHERE persistence_id = 'registry-audit'")); // the executor called no tool
+    }
+
+    [Fact]
+    public async Task Redirected_output_is_plain_text_and_the_summary_explains_its_counts()
+    {
+        // A colour terminal type and no NO_COLOR: only the redirection says the output is going to a file.
+        var run = await ControlNodeProcess.RunAsync(Timeout, new Dictionary<string, string> { ["TERM"] = "xterm-256color" },
+            "run", "--pcap", _pcap, "--set", "Management:Port=0", "--set", $"Persistence:ConnectionString={Journal}");
+
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        Assert.DoesNotContain('\u001b', run.Stdout);
+        var received = Single(run.Stdout, "detections received");
+        var (discarded, observed, suggested) = Row(run.Stdout, "discarded / observed / suggested");
+        var alerted = Regex.Match(run.Stdout, @"alert-tier / autonomous-tier cards\s+│\s+([\d,]+) / ([\d,]+)\s+│");
+        Assert.True(alerted.Success, run.Stdout);
+        var cards = long.Parse(alerted.Groups[1].Value.Replace(",", ""), System.Globalization.CultureInfo.InvariantCulture)
+                    + long.Parse(alerted.Groups[2].Value.Replace(",", ""), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(received, discarded + observed + suggested + cards + Single(run.Stdout, "deduplicated"));
+        Single(run.Stdout, "held back by detector cooldown *");
+        Assert.Contains("* held back by detector cooldown: findings a detector made again", run.Stdout);
+        Assert.Matches(@"copilot: \d+ Tier-3 investigation\(s\) queued", run.Stdout);
+        Assert.Contains("graphops_investigate tool at /mcp", run.Stdout);
     }
 
     [Fact]
@@ -100,6 +123,14 @@ public sealed class RunAnalystFeedCliTests : IDisposable
 
         Assert.Equal(2, run.ExitCode);
         Assert.Contains("Autonomy:AnalystFeed:MaxInFlight", run.Stderr);
+    }
+
+    /// <summary>The number of a one-number summary row.</summary>
+    private static long Single(string stdout, string label)
+    {
+        var match = Regex.Match(stdout, "│ " + Regex.Escape(label) + @"\s+│\s+([\d,]+)\s+│");
+        Assert.True(match.Success, $"no '{label}' row in:\n{stdout}");
+        return long.Parse(match.Groups[1].Value.Replace(",", ""), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     /// <summary>The three numbers of a "a / b / c" summary row.</summary>

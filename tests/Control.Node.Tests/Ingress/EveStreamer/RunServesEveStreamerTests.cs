@@ -40,19 +40,8 @@ public sealed class RunServesEveStreamerTests(ITestOutputHelper output) : IDispo
         var mcp = new McpHttp(node.McpUrl);
         Assert.Equal(0, await EdgeCountAsync(mcp));
 
-        var script = Path.Combine(ExternalProcess.RepoRoot(), "tests", "interop", "grpc");
-        await ExternalProcess.NpmCiAsync(script, Path.Combine("@grpc", "grpc-js"));
-        var run = await ExternalProcess.RunAsync(script, TimeSpan.FromMinutes(2),
-            new Dictionary<string, string>
-            {
-                ["GRPC_TARGET"] = $"127.0.0.1:{grpcPort}",
-                ["GRPC_TOKEN"] = _shipperToken,
-                ["EVENT_COUNT"] = EventCount.ToString(CultureInfo.InvariantCulture),
-                ["RUN_ID"] = "run",
-            },
-            "node", "client.mjs");
-        output.WriteLine(run.Stdout);
-        Assert.True(run.ExitCode == 0, $"interop client failed: {run.Stdout}\n{run.Stderr}\nNode output:\n{node.Output}");
+        var run = await RunInteropClientAsync(grpcPort, node);
+        Assert.Contains($"ok   all {EventCount} events accepted, {EventCount} queued, 0 dropped by the queue's filters", run.Stdout);
 
         // Streamed events wait in the queue: nothing reached the graph yet.
         var status = await CallAsync(mcp, "get_live_ingest_status");
@@ -68,6 +57,29 @@ public sealed class RunServesEveStreamerTests(ITestOutputHelper output) : IDispo
         var edges = recent["edges"]!.AsArray();
         Assert.Contains(edges, e => e!["src"]!["address"]!.GetValue<string>() == "10.1.0.42" && e["dst"]!["address"]!.GetValue<string>() == "10.2.0.1");
         Assert.True(await EdgeCountAsync(mcp) >= EventCount);
+
+        // The same events again are repeats the novelty filter drops: still accepted (the check passes), and the client
+        // says so instead of reporting them as if they had been queued.
+        var rerun = await RunInteropClientAsync(grpcPort, node);
+        Assert.Contains($"ok   all {EventCount} events accepted, 0 queued, {EventCount} dropped by the queue's filters (0 above baseline, {EventCount} low novelty, 0 queue full)", rerun.Stdout);
+    }
+
+    private async Task<ExternalProcess.Result> RunInteropClientAsync(int grpcPort, ControlNodeServer node)
+    {
+        var script = Path.Combine(ExternalProcess.RepoRoot(), "tests", "interop", "grpc");
+        await ExternalProcess.NpmCiAsync(script, Path.Combine("@grpc", "grpc-js"));
+        var run = await ExternalProcess.RunAsync(script, TimeSpan.FromMinutes(2),
+            new Dictionary<string, string>
+            {
+                ["GRPC_TARGET"] = $"127.0.0.1:{grpcPort}",
+                ["GRPC_TOKEN"] = _shipperToken,
+                ["EVENT_COUNT"] = EventCount.ToString(CultureInfo.InvariantCulture),
+                ["RUN_ID"] = "run",
+            },
+            "node", "client.mjs");
+        output.WriteLine(run.Stdout);
+        Assert.True(run.ExitCode == 0, $"interop client failed: {run.Stdout}\n{run.Stderr}\nNode output:\n{node.Output}");
+        return run;
     }
 
     private async Task<JsonObject> CallAsync(McpHttp mcp, string tool, JsonObject? args = null)
