@@ -28,7 +28,7 @@ public sealed class RunStartupErrorsCliTests : IDisposable
         using var holder = Occupy(out var port);
 
         var run = await ControlNodeProcess.RunAsync(Timeout, "run", "--once", "--set", $"Management:Port={port}",
-            "--set", $"Persistence:ConnectionString=Data Source={JournalPath}");
+            "--set", $"Persistence:ConnectionString=Data Source={JournalPath}", "--set", $"Mcp:PcapDirectory={_dir}");
 
         AssertOneErrorLine(run, $"error: cannot listen on 127.0.0.1:{port} for management HTTP: the address is already in use");
         Assert.Contains("set Management:Port to a free port", run.Stderr);
@@ -40,7 +40,7 @@ public sealed class RunStartupErrorsCliTests : IDisposable
         using var holder = Occupy(out var port);
 
         var run = await ControlNodeProcess.RunAsync(Timeout, "run", "--once", "--set", "Management:Port=0",
-            "--set", $"Persistence:ConnectionString=Data Source={JournalPath}",
+            "--set", $"Persistence:ConnectionString=Data Source={JournalPath}", "--set", $"Mcp:PcapDirectory={_dir}",
             "--set", "Ingress:EveStreamer:Enabled=true", "--set", $"Ingress:EveStreamer:Port={port}",
             "--set", "Ingress:EveStreamer:Tokens:0:Name=lab", "--set", "Ingress:EveStreamer:Tokens:0:Token=change-me");
 
@@ -54,7 +54,7 @@ public sealed class RunStartupErrorsCliTests : IDisposable
         var missing = Path.Combine(_dir, "nothere.pcap");
 
         var run = await ControlNodeProcess.RunAsync(Timeout, "run", "--pcap", missing, "--set", "Management:Port=0",
-            "--set", $"Persistence:ConnectionString=Data Source={JournalPath}");
+            "--set", $"Persistence:ConnectionString=Data Source={JournalPath}", "--set", $"Mcp:PcapDirectory={_dir}");
 
         AssertOneErrorLine(run, $"error: capture file not found: {missing}");
         Assert.Equal(string.Empty, run.Stdout); // no health banner: nothing started
