@@ -51,7 +51,7 @@ internal static class ReplaySummaryView
         Add(counters, "batches rejected / failed", $"{summary.Publishing.BatchesRejected:N0} / {summary.Publishing.BatchesFailed:N0}");
         EdgePublishCounters sent = transport.Counters;
         Add(counters, "transport", transport.Settings.Describe());
-        Add(counters, "transport published / confirmed / dropped", $"{sent.Published:N0} / {sent.Confirmed:N0} / {sent.Dropped:N0}");
+        Add(counters, "transport sent / confirmed / dropped", $"{sent.Published:N0} / {sent.Confirmed:N0} / {sent.Dropped:N0}");
         if (transport.Delivered is { } delivered)
         {
             Add(counters, "edges delivered (in-process)", delivered.Edges);

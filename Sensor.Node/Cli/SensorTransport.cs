@@ -91,7 +91,7 @@ internal sealed class SensorTransport : IAsyncDisposable
     {
         EdgePublishCounters counters = Counters;
         table.AddRow("transport", Markup.Escape(Settings.Describe()));
-        table.AddRow("transport published / confirmed / dropped", $"{counters.Published:N0} / {counters.Confirmed:N0} / {counters.Dropped:N0}");
+        table.AddRow("transport sent / confirmed / dropped", $"{counters.Published:N0} / {counters.Confirmed:N0} / {counters.Dropped:N0}");
         if (Delivered is not null)
         {
             table.AddRow("edges delivered", $"{Delivered.Edges:N0}");
