@@ -53,22 +53,20 @@ public static class EmbeddedEngineServices
     /// </summary>
     private static void AddEdgeTransport(IServiceCollection services, IConfiguration configuration)
     {
-        if (EdgeTransportConfiguration.ReadKind(configuration) == EdgeTransportKind.InProcess)
-        {
-            services.AddSingleton(new InProcessEdgeTransport(new InProcessTransportOptions(PartitionCount: 1)));
-            services.AddSingleton<IEdgeBatchTransport>(sp => sp.GetRequiredService<InProcessEdgeTransport>());
-            return;
-        }
-
-        var options = EdgeTransportConfiguration.ReadRabbitMq(configuration);
-        services.AddSingleton(sp =>
+        // Read (and validated) now, so a bad value fails at start-up; connected when first resolved.
+        EdgeTransportSettings settings = EdgeTransportFactory.Read(configuration);
+        services.AddSingleton<IEdgeBatchTransport>(sp =>
         {
             // DI factories are synchronous; this runs once, at start-up, before anything is consumed.
-            var transport = RabbitMqEdgeTransport.ConnectAsync(options, sp.GetRequiredService<ILoggerFactory>()).GetAwaiter().GetResult();
-            RabbitMqTransportMetrics.Register(sp.GetRequiredService<NerfMetrics>(), transport);
+            IEdgeBatchTransport transport = EdgeTransportFactory.ConnectAsync(
+                settings, new InProcessTransportOptions(PartitionCount: 1), sp.GetRequiredService<ILoggerFactory>()).GetAwaiter().GetResult();
+            if (transport is RabbitMqEdgeTransport rabbitMq)
+            {
+                RabbitMqTransportMetrics.Register(sp.GetRequiredService<NerfMetrics>(), rabbitMq);
+            }
+
             return transport;
         });
-        services.AddSingleton<IEdgeBatchTransport>(sp => sp.GetRequiredService<RabbitMqEdgeTransport>());
     }
 
     /// <summary>

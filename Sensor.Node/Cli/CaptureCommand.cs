@@ -147,7 +147,12 @@ public static class CaptureCommand
             return exitCode;
         }
 
-        await using CaptureRun run = await CaptureRun.CreateAsync(parse, cancellationToken).ConfigureAwait(false);
+        await using CaptureRun? run = await CaptureRun.TryCreateAsync(parse, cancellationToken).ConfigureAwait(false);
+        if (run is null)
+        {
+            return CliRunner.UsageError;
+        }
+
         await using var engine = new AfPacketCaptureEngine(options, run.Transport, loggerFactory: run.LoggerFactory);
         if (!await run.TryStartAsync(engine, cancellationToken).ConfigureAwait(false))
         {
@@ -227,7 +232,7 @@ public static class CaptureCommand
         totals.AddRow("flows created", $"{summary.Flows.FlowsCreated:N0}");
         totals.AddRow("edges open / tick / close / agg", $"{summary.Flows.Edges(EdgeKind.Open):N0} / {summary.Flows.Edges(EdgeKind.Tick):N0} / {summary.Flows.Edges(EdgeKind.Close):N0} / {summary.Flows.Edges(EdgeKind.Aggregate):N0}");
         totals.AddRow("batches published / dropped", $"{summary.Publishing.BatchesPublished:N0} / {summary.Publishing.BatchesDropped:N0}");
-        totals.AddRow("edges delivered", $"{run.Delivered.Edges:N0}");
+        run.Sensor.AddRows(totals);
         foreach (AfPacketWorkerSummary worker in summary.Workers)
         {
             totals.AddRow($"ring {worker.Index}", Markup.Escape($"{worker.PacketsCaptured:N0} packets, {worker.Kernel.Drops:N0} drops; {worker.Ring}"));

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using NerfEngine.Sensor.Capture.AfPacket;
 using NerfEngine.Sensor.Pipeline;
@@ -12,9 +13,9 @@ namespace NerfEngine.Sensor.Cli;
 
 /// <summary>
 /// What every <c>capture</c> engine's run shares, so each keeps only what differs (its options, its
-/// banner and status line, its summary's rows): the console and logging, the in-process transport with
-/// its decoding consumer, start with the clear error, the stop signal and the live status line, the drain,
-/// and the summary's common parts (the <c>delivered</c> counters, the top-edges table, indented JSON).
+/// banner and status line, its summary's rows): the console and logging, the transport <c>Transport:Kind</c>
+/// selects (in-process with its decoding consumer, or RabbitMQ), start with the clear error, the stop signal and the live status line, the drain,
+/// and the summary's common parts (the <c>delivered</c> and <c>transport</c> counters, the top-edges table, indented JSON).
 /// </summary>
 internal sealed class CaptureRun : IAsyncDisposable
 {
@@ -26,21 +27,14 @@ internal sealed class CaptureRun : IAsyncDisposable
 
     private static readonly JsonSerializerOptions IndentedJson = new() { WriteIndented = true };
 
-    private readonly IEdgeBatchSubscription _subscription;
-
-    private CaptureRun(ParseResult parse, InProcessEdgeTransport transport, DeliveredEdgeCounter delivered, IEdgeBatchSubscription subscription)
+    private CaptureRun(ParseResult parse, ILoggerFactory loggerFactory, SensorTransport transport)
     {
         Output = parse.InvocationConfiguration.Output;
         Error = parse.InvocationConfiguration.Error;
         Json = parse.GetValue(CaptureCommand.Json);
         Console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Output) });
-        LoggerFactory = Microsoft.Extensions.Logging.LoggerFactory.Create(logging => logging
-            .SetMinimumLevel(LogLevel.Warning)
-            .AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace)
-            .AddSimpleConsole(console => console.SingleLine = true));
-        Transport = transport;
-        Delivered = delivered;
-        _subscription = subscription;
+        LoggerFactory = loggerFactory;
+        Sensor = transport;
     }
 
     public TextWriter Output { get; }
@@ -55,19 +49,32 @@ internal sealed class CaptureRun : IAsyncDisposable
     /// <summary>Warnings and errors of the engine, on stderr.</summary>
     public ILoggerFactory LoggerFactory { get; }
 
+    /// <summary>The transport <c>Transport:Kind</c> selects, with its local consumer when in-process.</summary>
+    public SensorTransport Sensor { get; }
+
     /// <summary>Where the engine publishes its batches.</summary>
-    public InProcessEdgeTransport Transport { get; }
+    public IEdgeBatchTransport Transport => Sensor.Transport;
 
-    /// <summary>The consumer at the transport's end: decodes and counts every batch.</summary>
-    public DeliveredEdgeCounter Delivered { get; }
-
-    /// <summary>The transport and its consumer; dispose the run after the engine.</summary>
-    public static async Task<CaptureRun> CreateAsync(ParseResult parse, CancellationToken cancellationToken)
+    /// <summary>
+    /// The transport (in-process with its decoding consumer, or connected to the broker); null after one
+    /// <c>error:</c> line when it cannot be created (exit code 2). Dispose the run after the engine.
+    /// </summary>
+    public static async Task<CaptureRun?> TryCreateAsync(ParseResult parse, CancellationToken cancellationToken)
     {
-        var transport = new InProcessEdgeTransport();
-        var delivered = new DeliveredEdgeCounter();
-        IEdgeBatchSubscription subscription = await delivered.SubscribeAsync(transport, cancellationToken).ConfigureAwait(false);
-        return new CaptureRun(parse, transport, delivered, subscription);
+        ILoggerFactory loggerFactory = Microsoft.Extensions.Logging.LoggerFactory.Create(logging => logging
+            .SetMinimumLevel(LogLevel.Warning)
+            .AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace)
+            .AddSimpleConsole(console => console.SingleLine = true));
+        IConfiguration configuration = NodeHost.BuildConfiguration(CommonOptions.Overrides(parse));
+        SensorTransport? transport = await SensorTransport.TryConnectAsync(
+            configuration, new InProcessTransportOptions(), parse.InvocationConfiguration.Error, loggerFactory, cancellationToken).ConfigureAwait(false);
+        if (transport is null)
+        {
+            loggerFactory.Dispose();
+            return null;
+        }
+
+        return new CaptureRun(parse, loggerFactory, transport);
     }
 
     /// <summary>Options of a verb, or the one-line error and exit code 2 that bad ones get.</summary>
@@ -137,20 +144,24 @@ internal sealed class CaptureRun : IAsyncDisposable
     /// <summary>After the engine stopped: lets the consumer take what is left in the transport.</summary>
     public async Task DrainAsync()
     {
-        using var drain = new CancellationTokenSource(ConsumerDrainTimeout);
-        await Transport.ShutdownAsync(drain.Token).ConfigureAwait(false);
+        await Sensor.DrainAsync(ConsumerDrainTimeout).ConfigureAwait(false);
     }
 
     /// <summary>Adds the consumer's counters to <paramref name="document"/> and prints it, indented, on stdout.</summary>
     public async Task WriteJsonAsync(JsonObject document)
     {
-        document["delivered"] = new JsonObject
+        if (Sensor.Delivered is { } delivered)
         {
-            ["batches"] = Delivered.Batches,
-            ["edges"] = Delivered.Edges,
-            ["node_addresses"] = Delivered.NodeAddresses,
-            ["malformed"] = Delivered.Malformed,
-        };
+            document["delivered"] = new JsonObject
+            {
+                ["batches"] = delivered.Batches,
+                ["edges"] = delivered.Edges,
+                ["node_addresses"] = delivered.NodeAddresses,
+                ["malformed"] = delivered.Malformed,
+            };
+        }
+
+        document["transport"] = Sensor.ToJson();
         await Output.WriteLineAsync(document.ToJsonString(IndentedJson)).ConfigureAwait(false);
     }
 
@@ -175,8 +186,7 @@ internal sealed class CaptureRun : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _subscription.DisposeAsync().ConfigureAwait(false);
-        await Transport.DisposeAsync().ConfigureAwait(false);
+        await Sensor.DisposeAsync().ConfigureAwait(false);
         LoggerFactory.Dispose();
     }
 }

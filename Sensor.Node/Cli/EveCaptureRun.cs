@@ -29,7 +29,12 @@ internal static class EveCaptureRun
             return exitCode;
         }
 
-        await using CaptureRun run = await CaptureRun.CreateAsync(parse, cancellationToken).ConfigureAwait(false);
+        await using CaptureRun? run = await CaptureRun.TryCreateAsync(parse, cancellationToken).ConfigureAwait(false);
+        if (run is null)
+        {
+            return CliRunner.UsageError;
+        }
+
         await using var sink = new WallClockEdgeBatchSink(run.Transport, options.Publishing, parse.GetValue(CaptureCommand.EdgeTable));
         var started = TimeProvider.System.GetTimestamp();
         await using var engine = new EveJsonCaptureEngine(options.Eve, sink, loggerFactory: run.LoggerFactory);
@@ -183,7 +188,7 @@ internal static class EveCaptureRun
         totals.AddRow("rotations / truncations / read errors", $"{tailer.Rotations:N0} / {tailer.Truncations:N0} / {tailer.ReadErrors:N0}");
         totals.AddRow("edges emitted", $"{summary.Capture.EventsEmitted:N0}");
         totals.AddRow("batches published / dropped", $"{summary.Publishing.BatchesPublished:N0} / {summary.Publishing.BatchesDropped:N0}");
-        totals.AddRow("edges delivered", $"{run.Delivered.Edges:N0}");
+        run.Sensor.AddRows(totals);
         if (summary.Capture.LastError is not null)
         {
             totals.AddRow("[red]last error[/]", Markup.Escape(summary.Capture.LastError));

@@ -12,9 +12,10 @@ namespace NerfEngine.Sensor.Cli;
 
 /// <summary>
 /// <c>Sensor.Node replay --pcap FILE [--speed max|1x|FACTOR] [--file-access mapped|stream] [--json]</c>: replays a capture file
-/// through the parser, flow tracker and batcher into an in-process transport, with a progress bar by
+/// through the parser, flow tracker and batcher into the transport <c>Transport:Kind</c> selects (in-process with a
+/// local decoding consumer, or a RabbitMQ broker a control node consumes), with a progress bar by
 /// file bytes and a summary table, or with <c>--json</c> a machine-readable summary (including every
-/// conversation) on stdout. A missing or unreadable file is one error line and exit code 2.
+/// conversation) on stdout. A missing or unreadable file or an unreachable broker is one error line and exit code 2.
 /// </summary>
 /// <remarks>Flow and publishing settings come from configuration (<c>Flows:*</c>, <c>Publishing:*</c>),
 /// layered like every verb's: appsettings.json, <c>--config</c>, NERF__* variables, <c>--set</c>.</remarks>
@@ -91,9 +92,12 @@ public static class ReplayCommand
         TextWriter output = parse.InvocationConfiguration.Output;
         TextWriter error = parse.InvocationConfiguration.Error;
         ReplayOptions options;
+        // Configuration only, without building a host: a one-shot verb needs the layers, not the services.
+        IConfiguration configuration;
         try
         {
-            options = ReadOptions(parse);
+            configuration = NodeHost.BuildConfiguration(CommonOptions.Overrides(parse));
+            options = ReadOptions(parse, configuration);
         }
         catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or FormatException or FileNotFoundException)
         {
@@ -101,10 +105,14 @@ public static class ReplayCommand
             return BadInput;
         }
 
-        await using var transport = new InProcessEdgeTransport(new InProcessTransportOptions());
-        var delivered = new DeliveredEdgeCounter();
-        await using IEdgeBatchSubscription subscription = await delivered.SubscribeAsync(transport, cancellationToken).ConfigureAwait(false);
-        await using var pipeline = new ReplayPipeline(options, transport);
+        await using SensorTransport? transport = await SensorTransport.TryConnectAsync(
+            configuration, new InProcessTransportOptions(), error, loggerFactory: null, cancellationToken).ConfigureAwait(false);
+        if (transport is null)
+        {
+            return BadInput;
+        }
+
+        await using var pipeline = new ReplayPipeline(options, transport.Transport);
         try
         {
             await pipeline.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -126,18 +134,15 @@ public static class ReplayCommand
                 : await ShowProgressAsync(console, pipeline).ConfigureAwait(false);
         }
 
-        using (var drain = new CancellationTokenSource(TransportDrainTimeout))
-        {
-            await transport.ShutdownAsync(drain.Token).ConfigureAwait(false);
-        }
+        await transport.DrainAsync(TransportDrainTimeout).ConfigureAwait(false);
 
         if (console is null)
         {
-            ReplayJsonWriter.Write(output, summary, delivered);
+            ReplayJsonWriter.Write(output, summary, transport);
         }
         else
         {
-            ReplaySummaryView.Render(console, summary, delivered);
+            ReplaySummaryView.Render(console, summary, transport);
         }
 
         if (summary.Error is not null)
@@ -150,10 +155,8 @@ public static class ReplayCommand
     }
 
     /// <summary>Replay options from the command line and the layered configuration.</summary>
-    private static ReplayOptions ReadOptions(ParseResult parse)
+    private static ReplayOptions ReadOptions(ParseResult parse, IConfiguration configuration)
     {
-        // Configuration only, without building a host: a one-shot verb needs the layers, not the services.
-        IConfiguration configuration = NodeHost.BuildConfiguration(CommonOptions.Overrides(parse));
         var flows = configuration.GetSection(FlowTrackerOptions.Section).Get<FlowTrackerOptions>() ?? new FlowTrackerOptions();
         // A file loses nothing by waiting for the transport: replays wait unless configured to drop.
         var publishing = configuration.GetSection(PublishingOptions.Section).Get<PublishingOptions>()

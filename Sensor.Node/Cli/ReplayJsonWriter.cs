@@ -8,6 +8,8 @@ using NerfEngine.Sensor.Parsing;
 using NerfEngine.Sensor.Pipeline;
 using NerfEngine.Shared.Messages.Records;
 
+using NerfEngine.Shared.Fabric.Transport;
+
 namespace NerfEngine.Sensor.Cli;
 
 /// <summary>
@@ -25,20 +27,20 @@ internal static class ReplayJsonWriter
     /// pieces of about <see cref="OutputChunkBytes"/> as it is produced. A large capture's summary is
     /// megabytes; built whole, it was copied, re-encoded and faulted into memory page by page.
     /// </summary>
-    public static void Write(TextWriter output, ReplaySummary summary, DeliveredEdgeCounter delivered)
+    public static void Write(TextWriter output, ReplaySummary summary, SensorTransport transport)
     {
         using var chunks = new ChunkedOutput(output);
         // No validation: the document's shape is fixed by this code, not by its input.
         using (var json = new Utf8JsonWriter(chunks.Buffer, new JsonWriterOptions { Indented = true, SkipValidation = true }))
         {
-            Write(json, chunks, summary, delivered);
+            Write(json, chunks, summary, transport);
         }
 
         chunks.Drain(final: true);
         output.WriteLine();
     }
 
-    private static void Write(Utf8JsonWriter json, ChunkedOutput chunks, ReplaySummary summary, DeliveredEdgeCounter delivered)
+    private static void Write(Utf8JsonWriter json, ChunkedOutput chunks, ReplaySummary summary, SensorTransport transport)
     {
         json.WriteStartObject();
         json.WriteString("file", summary.Path);
@@ -56,7 +58,8 @@ internal static class ReplayJsonWriter
         WriteParse(json, summary);
         WriteFlows(json, summary.Flows);
         WriteEdges(json, summary.Flows);
-        WritePublishing(json, summary, delivered);
+        WritePublishing(json, summary, transport.Delivered);
+        WriteTransport(json, transport);
         WriteConversations(json, chunks, summary);
         json.WriteEndObject();
     }
@@ -122,7 +125,7 @@ internal static class ReplayJsonWriter
         json.WriteEndObject();
     }
 
-    private static void WritePublishing(Utf8JsonWriter json, ReplaySummary summary, DeliveredEdgeCounter delivered)
+    private static void WritePublishing(Utf8JsonWriter json, ReplaySummary summary, DeliveredEdgeCounter? delivered)
     {
         var publishing = summary.Publishing;
         json.WriteStartObject("publishing");
@@ -134,9 +137,27 @@ internal static class ReplayJsonWriter
         json.WriteNumber("batches_rejected", publishing.BatchesRejected);
         json.WriteNumber("edges_rejected", publishing.EdgesRejected);
         json.WriteNumber("batches_failed", publishing.BatchesFailed);
-        json.WriteNumber("batches_delivered", delivered.Batches);
-        json.WriteNumber("edges_delivered", delivered.Edges);
-        json.WriteNumber("node_addresses_delivered", delivered.NodeAddresses);
+        if (delivered is not null)
+        {
+            // In-process only: with a broker the control node consumes the batches, not this process.
+            json.WriteNumber("batches_delivered", delivered.Batches);
+            json.WriteNumber("edges_delivered", delivered.Edges);
+            json.WriteNumber("node_addresses_delivered", delivered.NodeAddresses);
+        }
+
+        json.WriteEndObject();
+    }
+
+    /// <summary>The transport <c>Transport:Kind</c> selected and its publishing counters (summed over partitions).</summary>
+    private static void WriteTransport(Utf8JsonWriter json, SensorTransport transport)
+    {
+        EdgePublishCounters counters = transport.Counters;
+        json.WriteStartObject("transport");
+        json.WriteString("kind", transport.Settings.Kind == EdgeTransportKind.InProcess ? "inprocess" : "rabbitmq");
+        json.WriteString("target", transport.Settings.Describe());
+        json.WriteNumber("published", counters.Published);
+        json.WriteNumber("confirmed", counters.Confirmed);
+        json.WriteNumber("dropped", counters.Dropped);
         json.WriteEndObject();
     }
 

@@ -5,6 +5,8 @@ using NerfEngine.Sensor.Pipeline;
 using NerfEngine.Shared.Messages.Records;
 using Spectre.Console;
 
+using NerfEngine.Shared.Fabric.Transport;
+
 namespace NerfEngine.Sensor.Cli;
 
 /// <summary>Renders a replay's summary for people: one counters table and the busiest conversations.</summary>
@@ -13,7 +15,7 @@ internal static class ReplaySummaryView
     /// <summary>Conversations shown in the table (all of them are in <c>--json</c>).</summary>
     public const int ConversationsShown = 20;
 
-    public static void Render(IAnsiConsole console, ReplaySummary summary, DeliveredEdgeCounter delivered)
+    public static void Render(IAnsiConsole console, ReplaySummary summary, SensorTransport transport)
     {
         var counters = new Table().Title("Replay summary").AddColumn("What").AddColumn(new TableColumn("Count").RightAligned());
         Add(counters, "file", Path.GetFileName(summary.Path) + $" ({summary.Format}, {summary.FileLength:N0} bytes)");
@@ -47,7 +49,13 @@ internal static class ReplaySummaryView
         Add(counters, "batches published", summary.Publishing.BatchesPublished);
         Add(counters, "batches_dropped / edges_dropped", $"{summary.Publishing.BatchesDropped:N0} / {summary.Publishing.EdgesDropped:N0}");
         Add(counters, "batches rejected / failed", $"{summary.Publishing.BatchesRejected:N0} / {summary.Publishing.BatchesFailed:N0}");
-        Add(counters, "edges delivered (in-process)", delivered.Edges);
+        EdgePublishCounters sent = transport.Counters;
+        Add(counters, "transport", transport.Settings.Describe());
+        Add(counters, "transport sent / confirmed / dropped", $"{sent.Published:N0} / {sent.Confirmed:N0} / {sent.Dropped:N0}");
+        if (transport.Delivered is { } delivered)
+        {
+            Add(counters, "edges delivered (in-process)", delivered.Edges);
+        }
         console.Write(counters);
 
         var table = new Table().Title($"Top conversations by bytes ({Math.Min(ConversationsShown, summary.Conversations.Count)} of {summary.Conversations.Count})")

@@ -29,7 +29,12 @@ internal static class XdpCaptureRun
             return exitCode;
         }
 
-        await using CaptureRun run = await CaptureRun.CreateAsync(parse, cancellationToken).ConfigureAwait(false);
+        await using CaptureRun? run = await CaptureRun.TryCreateAsync(parse, cancellationToken).ConfigureAwait(false);
+        if (run is null)
+        {
+            return CliRunner.UsageError;
+        }
+
         await using var engine = new XdpCaptureEngine(options, run.Transport, loggerFactory: run.LoggerFactory);
         if (!await run.TryStartAsync(engine, cancellationToken).ConfigureAwait(false))
         {
@@ -99,7 +104,7 @@ internal static class XdpCaptureRun
         totals.AddRow("lost in the kernel: ring full (edge / flow) / map inserts",
             $"{summary.Kernel.EdgeRingFull:N0} / {summary.Kernel.FlowRingFull:N0} / {summary.Kernel.FlowTableFailures + summary.Kernel.AggregateFailures:N0}");
         totals.AddRow("batches published / dropped", $"{summary.Publishing.BatchesPublished:N0} / {summary.Publishing.BatchesDropped:N0}");
-        totals.AddRow("edges delivered", $"{run.Delivered.Edges:N0}");
+        run.Sensor.AddRows(totals);
         if (summary.Capture.LastError is not null)
         {
             totals.AddRow("[red]last error[/]", Markup.Escape(summary.Capture.LastError));

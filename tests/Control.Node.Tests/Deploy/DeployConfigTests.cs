@@ -24,7 +24,9 @@ public sealed class DeployConfigTests : IDisposable
             "run", "--once", "--config", config,
             "--set", "Persistence:Provider=sqlite", "--set", $"Persistence:ConnectionString=Data Source={Path.Combine(_dir, "journal.db")}",
             "--set", "Management:Hostname=127.0.0.1", "--set", "Management:Port=0",
-            "--set", "Ingress:EveStreamer:Hostname=127.0.0.1", "--set", "Ingress:EveStreamer:Port=0");
+            "--set", "Ingress:EveStreamer:Hostname=127.0.0.1", "--set", "Ingress:EveStreamer:Port=0",
+            // control.json consumes edge batches from RabbitMQ (mq.example.internal); here the in-process transport.
+            "--set", "Transport:Kind=inprocess");
 
         Assert.True(result.ExitCode == 0, $"exit {result.ExitCode}\n{result.Stdout}\n{result.Stderr}");
         Assert.Contains("eve-streamer gRPC ingress: /eve_streamer.EventStreamer/StreamEvents on h2c 127.0.0.1:", result.Stdout + result.Stderr);

@@ -37,6 +37,10 @@ public sealed class ReplayCommandTests
         Assert.Equal(0, root.GetProperty("publishing").GetProperty("edges_dropped").GetInt64());
         long edges = root.GetProperty("edges").GetProperty("total").GetInt64();
         Assert.Equal(edges, root.GetProperty("publishing").GetProperty("edges_delivered").GetInt64());
+        JsonElement transport = root.GetProperty("transport");
+        Assert.Equal("inprocess", transport.GetProperty("kind").GetString());
+        Assert.Equal(root.GetProperty("publishing").GetProperty("batches_published").GetInt64(), transport.GetProperty("published").GetInt64());
+        Assert.Equal(0, transport.GetProperty("dropped").GetInt64());
 
         JsonElement[] conversations = [.. root.GetProperty("conversations").EnumerateArray()];
         Assert.Equal(2, conversations.Length);

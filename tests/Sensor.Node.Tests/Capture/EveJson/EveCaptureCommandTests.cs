@@ -20,6 +20,26 @@ public sealed class EveCaptureCommandTests : IDisposable
     public void Dispose() => _file.Dispose();
 
     [Fact]
+    public async Task An_unreachable_RabbitMQ_broker_is_one_error_line_and_exit_code_2()
+    {
+        _file.AppendLines([EveLines.Stats]);
+        using Process sensor = ExternalTool.Start(Dotnet, SensorDll, "capture", "--engine", "eve", "--eve-file", _file.Path, "--duration", "5",
+            "--set", "Transport:Kind=rabbitmq", "--set", "Transport:RabbitMq:Uri=amqp://nerf:secret@127.0.0.1:1/",
+            "--set", "Transport:RabbitMq:ConnectTimeout=00:00:03");
+        Task<string> stdout = sensor.StandardOutput.ReadToEndAsync();
+        string stderr = await sensor.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(Patience);
+        await sensor.WaitForExitAsync(timeout.Token);
+
+        Assert.Equal(2, sensor.ExitCode);
+        string line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("error: ", line, StringComparison.Ordinal);
+        Assert.Contains("Transport:RabbitMq:Uri", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("secret", line, StringComparison.Ordinal);
+        Assert.Equal("", await stdout);
+    }
+
+    [Fact]
     public async Task Following_eve_json_through_a_rotation_counts_every_line_and_tabulates_the_edges()
     {
         string[] beforeRotation =
