@@ -214,7 +214,18 @@ public sealed class AuditTrail : IAsyncDisposable
             var ok = true;
             if (batch.Count > 0)
             {
-                ok = await AppendAsync(batch).ConfigureAwait(false);
+                try
+                {
+                    ok = await AppendAsync(batch).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not OutOfMemoryException)
+                {
+                    // E.g. a record that cannot be serialised: count the batch failed, answer its waiters, keep writing.
+                    ok = false;
+                    Interlocked.Add(ref _failed, batch.Count);
+                    _logger.LogError(ex, "Audit: {Count} records could not be written to {PersistenceId}", batch.Count, PersistenceId);
+                }
+
                 Interlocked.Add(ref _pending, -batch.Count);
                 batch.Clear();
             }
@@ -253,7 +264,9 @@ public sealed class AuditTrail : IAsyncDisposable
                 Interlocked.Add(ref _written, batch.Count);
                 return true;
             }
-            catch (Exception ex) when (ex is JournalException or InvalidOperationException or IOException or TimeoutException)
+            // Any failure of the store (SqliteException, NpgsqlException, disk full, busy, …) is retried and then counted:
+            // the writer loop must outlive it, or every write-ahead caller would wait forever.
+            catch (Exception ex) when (ex is not OutOfMemoryException)
             {
                 _sequenceNr = -1; // re-read the head: another writer may have appended (the fence rejected us)
                 if (attempt >= _options.AuditAppendAttempts)

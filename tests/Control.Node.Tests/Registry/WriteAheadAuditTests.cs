@@ -71,6 +71,26 @@ public sealed class WriteAheadAuditTests
     }
 
     [Fact]
+    public async Task A_raw_store_error_from_the_journal_fails_the_call_clearly_and_the_audit_writer_keeps_running()
+    {
+        var options = new RegistryOptions { AuditGroupCommitDelay = TimeSpan.Zero, AuditAppendAttempts = 2, AuditRetryDelay = TimeSpan.FromMilliseconds(5) };
+        FailingJournal? failing = null;
+        await using var f = await RegistryFixture.StartAsync(new ManualTimeProvider(), options, wrapJournal: j => failing = new FailingJournal(j));
+        // What SQLite throws for a busy or full database: not a JournalException.
+        failing!.Failure = () => new Microsoft.Data.Sqlite.SqliteException("database is locked", 5);
+        failing.FailAppends = true;
+
+        var refused = await f.Registry.CallAsync(Alice, "bump_unlimited", "{}").AsTask().WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal((ToolErrorCodes.Unavailable, true), (refused.Error!.Code, refused.Error.Retryable));
+        Assert.Equal(0, f.Tools.Mutations);
+
+        failing.FailAppends = false;
+        var next = await f.Registry.CallAsync(Alice, "bump_unlimited", "{}").AsTask().WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(next.IsSuccess);
+        Assert.Equal(1, f.Tools.Mutations);
+    }
+
+    [Fact]
     public async Task A_call_killed_between_admission_and_outcome_still_holds_its_budget_unit_after_a_restart()
     {
         var time = new ManualTimeProvider();
@@ -103,9 +123,12 @@ public sealed class WriteAheadAuditTests
     {
         public volatile bool FailAppends;
 
+        /// <summary>What a failing append throws (default: the journal's own exception type).</summary>
+        public Func<Exception> Failure { get; set; } = () => new JournalException("journal unavailable (test)");
+
         public Task<AppendResult> AppendAsync(string persistenceId, long expectedSequenceNr, IReadOnlyList<EventToAppend> events, CancellationToken cancellationToken = default) =>
             FailAppends
-                ? Task.FromException<AppendResult>(new JournalException("journal unavailable (test)"))
+                ? Task.FromException<AppendResult>(Failure())
                 : inner.AppendAsync(persistenceId, expectedSequenceNr, events, cancellationToken);
 
         public IAsyncEnumerable<JournalEvent> ReadEventsAsync(string persistenceId, long fromSequenceNr = 1, long toSequenceNr = long.MaxValue, bool includeDeleted = false, CancellationToken cancellationToken = default) =>
