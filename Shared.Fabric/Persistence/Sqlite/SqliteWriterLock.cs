@@ -61,24 +61,44 @@ public sealed partial class SqliteWriterLock : IDisposable
         }
 
         var handle = new SafeFileHandle(fd, ownsHandle: true);
-        if (Flock(fd, LockExclusive | LockNonBlocking) != 0)
+        try
         {
-            var errno = Marshal.GetLastPInvokeError();
-            var holder = ReadPid(handle);
-            handle.Dispose();
-            throw errno == WouldBlock
-                ? new SqliteJournalInUseException(builder.DataSource, holder)
-                : new IOException($"Cannot lock the journal lock file {path}: errno {errno}.");
-        }
+            if (Flock(fd, LockExclusive | LockNonBlocking) != 0)
+            {
+                var errno = Marshal.GetLastPInvokeError();
+                throw errno == WouldBlock
+                    ? new SqliteJournalInUseException(builder.DataSource, TryReadPid(handle))
+                    : new IOException($"Cannot lock the journal lock file {path}: errno {errno}.");
+            }
 
-        var pid = Encoding.ASCII.GetBytes(Environment.ProcessId.ToString(CultureInfo.InvariantCulture) + "\n");
-        RandomAccess.SetLength(handle, 0);
-        RandomAccess.Write(handle, pid, 0);
-        return new SqliteWriterLock(handle, path);
+            var pid = Encoding.ASCII.GetBytes(Environment.ProcessId.ToString(CultureInfo.InvariantCulture) + "\n");
+            RandomAccess.SetLength(handle, 0);
+            RandomAccess.Write(handle, pid, 0);
+            return new SqliteWriterLock(handle, path);
+        }
+        catch
+        {
+            // Closing the descriptor releases a lock taken above, so a failed start leaves nothing held.
+            handle.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Releases the lock (closing the descriptor releases the flock); the file stays, harmlessly.</summary>
     public void Dispose() => _handle.Dispose();
+
+    /// <summary>The holder's pid as it wrote it; null when unreadable (the file may be mid-write).</summary>
+    private static int? TryReadPid(SafeFileHandle handle)
+    {
+        try
+        {
+            return ReadPid(handle);
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
 
     private static int? ReadPid(SafeFileHandle handle)
     {
