@@ -206,6 +206,8 @@ public sealed class ToolRegistry
                 return await audit.RefuseAsync(entry, decision.Error).ConfigureAwait(false);
             }
 
+            // The call's admitted records carry the budget unit's own time, so a restore re-seeds exactly the live unit.
+            audit.BudgetUnitAt = decision.BudgetUnitAt;
             if (call.DryRun)
             {
                 if (descriptor.Mutates)
@@ -329,6 +331,13 @@ public sealed class ToolRegistry
         public ToolCall Call => call;
 
         /// <summary>
+        /// When admission took the call's budget unit (mutations only; set once admitted). Admitted records are stamped
+        /// with it rather than the receipt time, which precedes binding and validation: restoring from the journal then
+        /// puts each unit back at the instant the live window holds it, so it expires exactly when the live one would.
+        /// </summary>
+        public DateTimeOffset? BudgetUnitAt { get; set; }
+
+        /// <summary>
         /// Writes the call's outcome record: durably (awaited until appended) when it is an admitted mutation's, so the
         /// reply never overtakes it; otherwise enqueued for group commit. False only when a durable append failed.
         /// </summary>
@@ -336,7 +345,7 @@ public sealed class ToolRegistry
         {
             var o = registry._options;
             var record = new AuditRecord(
-                call.CallId, call.ReceivedAt, call.Agent.Name, transport, "tools/call", ToolSummary.Bound(tool, 128), mutates,
+                call.CallId, admitted && BudgetUnitAt is { } unitAt ? unitAt : call.ReceivedAt, call.Agent.Name, transport, "tools/call", ToolSummary.Bound(tool, 128), mutates,
                 ToolSummary.Bound(args, o.AuditMaxParamsChars), outcome, code,
                 message is null ? null : ToolSummary.Bound(message, o.AuditMaxSummaryChars), summary, admitted, committed,
                 Stopwatch.GetElapsedTime(started).TotalMilliseconds);

@@ -9,7 +9,10 @@ namespace NerfEngine.Control.Registry.Audit;
 /// admitted or not. Parameters are bounded and the result is a summary, never a snapshot.
 /// </summary>
 /// <param name="Id">UUID of the call (also the id tools see as <see cref="ToolCall.CallId"/>).</param>
-/// <param name="Timestamp">When the call was received (registry clock, UTC).</param>
+/// <param name="Timestamp">
+/// When the call was received (registry clock, UTC); for an admitted mutation, when admission took its budget unit
+/// (after binding and validation), which is what a restart re-seeds the budget window from.
+/// </param>
 /// <param name="Agent">Agent name, or <see cref="AgentIdentity.AnonymousName"/> before authentication.</param>
 /// <param name="Transport">http, stdio or in-process (the Executor).</param>
 /// <param name="Method">JSON-RPC method (tools/call, tools/list, …), or the HTTP verb for requests refused before parsing.</param>

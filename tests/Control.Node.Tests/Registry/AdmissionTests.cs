@@ -97,4 +97,37 @@ public sealed class AdmissionTests
         Assert.Equal(3, audit.Count(r => r.Outcome == AuditOutcomes.Admitted)); // each written ahead of its outcome
         Assert.Equal(7, audit.Count);
     }
+
+    [Fact]
+    public async Task A_restored_budget_unit_expires_exactly_when_the_live_one_would_though_validation_took_time()
+    {
+        var time = new ManualTimeProvider();
+        var path = Path.Combine(Path.GetTempPath(), $"nerf-registry-{Guid.NewGuid():N}.db");
+        var validation = TimeSpan.FromSeconds(7); // binding and validation between receipt and admission
+        var first = await RegistryFixture.StartAsync(time, path: path);
+        first.Tools.DuringValidation = () => time.Advance(validation);
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.True((await first.Registry.CallAsync(Alice, "bump_checked", "{}")).IsSuccess);
+        }
+
+        var lastUnitAt = time.GetUtcNow(); // the last call's admission: no time passed after its validation
+        await first.Audit.FlushAsync();
+        await first.CloseAsync();
+
+        await using var second = await RegistryFixture.StartAsync(time, path: path);
+        await second.Registry.RestoreBudgetsAsync();
+        Assert.Equal(0, second.Registry.Admission.MutationsRemaining(Alice));
+
+        // One tick before the first unit's hour (counted from its admission) ends, the restored window is still full —
+        // restored from the receipt time, it would already have left (7 s early).
+        var firstUnitAt = lastUnitAt - 2 * validation;
+        time.Advance(firstUnitAt + new RegistryOptions().MutationWindow - time.GetUtcNow() - TimeSpan.FromTicks(1));
+        Assert.Equal(0, second.Registry.Admission.MutationsRemaining(Alice));
+        time.Advance(TimeSpan.FromTicks(1));
+        Assert.Equal(1, second.Registry.Admission.MutationsRemaining(Alice));
+
+        var admitted = (await second.AuditAsync()).Where(r => r.Outcome == AuditOutcomes.Admitted).Select(r => r.Timestamp).ToList();
+        Assert.Equal([firstUnitAt, firstUnitAt + validation, lastUnitAt], admitted);
+    }
 }

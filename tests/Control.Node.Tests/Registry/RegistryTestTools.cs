@@ -17,6 +17,9 @@ internal sealed class RegistryTestTools : IToolGroup
     /// <summary>Runs inside bump_unlimited's handler before it mutates: lets a test look at the journal at that moment.</summary>
     public Func<ToolCall, ValueTask>? BeforeMutation;
 
+    /// <summary>Runs while bump_checked's arguments are validated (after receipt, before admission).</summary>
+    public Action? DuringValidation;
+
     /// <summary>While set, score_flow fails as run_tak_ml does when its model is down (no effect, retryable).</summary>
     public volatile bool ModelDown;
 
@@ -38,6 +41,14 @@ internal sealed class RegistryTestTools : IToolGroup
             if (BeforeMutation is { } hook) await hook(call);
             return new CounterOutput(Interlocked.Increment(ref Mutations));
         });
+
+        yield return ToolDefinition.Mutation<NoArguments, CounterOutput>("bump_checked", "Bump counter", "Adds one after a validation check.", (_, _, _) =>
+                ValueTask.FromResult(new CounterOutput(Interlocked.Increment(ref Mutations))))
+            .WithCheck((_, _) =>
+            {
+                DuringValidation?.Invoke();
+                return [];
+            });
 
         yield return ToolDefinition.Mutation<NoArguments, CounterOutput>("score_flow", "Score flow", "Adds one unless the model is down.", (_, _, _) =>
             ModelDown
