@@ -63,4 +63,7 @@ public enum PublishDropReason
 
     /// <summary>The broker could not be reached (or the confirm lost) for longer than the publish timeout.</summary>
     BrokerUnavailable,
+
+    /// <summary>The batch is larger than the broker accepts (RabbitMQ: <c>max_message_size</c>, channel closed with 406); retrying cannot help.</summary>
+    MessageTooLarge,
 }

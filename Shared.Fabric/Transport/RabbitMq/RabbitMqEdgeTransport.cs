@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -15,12 +17,19 @@ namespace NerfEngine.Shared.Fabric.Transport.RabbitMq;
 /// <see cref="RabbitMqTransportOptions.MaxPublishesInFlight"/> await their confirm at once. Consumers
 /// ack after their handler, a throwing handler's batch is requeued and its redelivery counted. The
 /// connection recovers by itself (topology and consumers included); confirmed batches are on disk in
-/// the quorum queues and survive a broker restart.
+/// the quorum queues and survive a broker restart. The client recovers channels only after a connection
+/// loss, so a publish channel the broker closes on its own (a channel-level error: the exchange deleted,
+/// a batch over <c>max_message_size</c>) is replaced here, and the topology re-declared when it was missing.
 /// </summary>
-public sealed class RabbitMqEdgeTransport : IEdgeBatchTransport
+public sealed partial class RabbitMqEdgeTransport : IEdgeBatchTransport
 {
     private readonly IConnection _connection;
-    private readonly IChannel _publishChannel;
+
+    /// <summary>Serializes replacing <see cref="_publishChannel"/> (and closing it at shutdown).</summary>
+    private readonly SemaphoreSlim _publishChannelGate = new(1, 1);
+
+    /// <summary>The confirming publish channel; replaced (under <see cref="_publishChannelGate"/>) when the broker closed it.</summary>
+    private IChannel _publishChannel;
     private readonly EdgePartitioner _partitioner;
     private readonly PartitionMetrics[] _metrics;
     private readonly ILogger _logger;
@@ -42,6 +51,8 @@ public sealed class RabbitMqEdgeTransport : IEdgeBatchTransport
 
     private long _recoveries;
     private long _connectionLosses;
+    private long _channelRecoveries;
+    private long _tooLarge;
     private Task? _shutdownTask;
 
     private RabbitMqEdgeTransport(RabbitMqTransportOptions options, IConnection connection, IChannel publishChannel, ILogger logger)
@@ -72,6 +83,12 @@ public sealed class RabbitMqEdgeTransport : IEdgeBatchTransport
 
     /// <summary>Times the connection was lost (broker restart, network, forced close).</summary>
     public long ConnectionLosses => Interlocked.Read(ref _connectionLosses);
+
+    /// <summary>Times the publish channel was closed by the broker (channel-level error) and replaced, the connection staying up.</summary>
+    public long PublishChannelRecoveries => Interlocked.Read(ref _channelRecoveries);
+
+    /// <summary>Batches dropped as <see cref="PublishDropReason.MessageTooLarge"/> (over the broker's <c>max_message_size</c>).</summary>
+    public long DroppedTooLarge => Interlocked.Read(ref _tooLarge);
 
     /// <summary>Handler calls that threw, over every subscription of this transport.</summary>
     public long HandlerFaults
@@ -122,17 +139,7 @@ public sealed class RabbitMqEdgeTransport : IEdgeBatchTransport
         try
         {
             await RabbitMqTopology.DeclareAsync(connection, options, cancellationToken).ConfigureAwait(false);
-            IChannel publishChannel = await connection.CreateChannelAsync(
-                new CreateChannelOptions(
-                    publisherConfirmationsEnabled: true,
-                    publisherConfirmationTrackingEnabled: true,
-                    // Our own semaphore bounds publishes in flight; the client's limiter must never hold one back first.
-                    outstandingPublisherConfirmationsRateLimiter: new ConcurrencyLimiter(new ConcurrencyLimiterOptions
-                    {
-                        PermitLimit = options.MaxPublishesInFlight,
-                        QueueLimit = options.MaxPublishesInFlight,
-                    })),
-                cancellationToken).ConfigureAwait(false);
+            IChannel publishChannel = await CreatePublishChannelAsync(connection, options, cancellationToken).ConfigureAwait(false);
             return new RabbitMqEdgeTransport(options, connection, publishChannel, logger);
         }
         catch
@@ -141,6 +148,20 @@ public sealed class RabbitMqEdgeTransport : IEdgeBatchTransport
             throw;
         }
     }
+
+    /// <summary>A channel with publisher confirms, each publish awaiting its own confirm.</summary>
+    private static Task<IChannel> CreatePublishChannelAsync(IConnection connection, RabbitMqTransportOptions options, CancellationToken cancellationToken) =>
+        connection.CreateChannelAsync(
+            new CreateChannelOptions(
+                publisherConfirmationsEnabled: true,
+                publisherConfirmationTrackingEnabled: true,
+                // Our own semaphore bounds publishes in flight; the client's limiter must never hold one back first.
+                outstandingPublisherConfirmationsRateLimiter: new ConcurrencyLimiter(new ConcurrencyLimiterOptions
+                {
+                    PermitLimit = options.MaxPublishesInFlight,
+                    QueueLimit = options.MaxPublishesInFlight,
+                })),
+            cancellationToken);
 
     /// <inheritdoc />
     public int GetPartition(ulong partitionKey) => _partitioner.GetPartition(partitionKey);
@@ -330,9 +351,11 @@ public sealed class RabbitMqEdgeTransport : IEdgeBatchTransport
 
         _connection.ConnectionShutdownAsync -= OnConnectionShutdownAsync;
         _connection.RecoverySucceededAsync -= OnRecoverySucceededAsync;
+        await _publishChannelGate.WaitAsync(CancellationToken.None).ConfigureAwait(false); // no replacement from here on
+        IChannel publishChannel = _publishChannel;
         try
         {
-            await _publishChannel.CloseAsync(CancellationToken.None).ConfigureAwait(false);
+            await publishChannel.CloseAsync(CancellationToken.None).ConfigureAwait(false);
             await _connection.CloseAsync(CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is AlreadyClosedException or OperationInterruptedException or IOException)
@@ -340,7 +363,7 @@ public sealed class RabbitMqEdgeTransport : IEdgeBatchTransport
             // Closed already: nothing left to release on the broker.
         }
 
-        await _publishChannel.DisposeAsync().ConfigureAwait(false);
+        await publishChannel.DisposeAsync().ConfigureAwait(false);
         await _connection.DisposeAsync().ConfigureAwait(false);
     }
 
@@ -348,6 +371,8 @@ public sealed class RabbitMqEdgeTransport : IEdgeBatchTransport
     /// Publishes and awaits the confirm. A connection lost before the confirm retries on the recovered
     /// connection until <see cref="RabbitMqTransportOptions.PublishTimeout"/>: the broker may then hold
     /// the batch twice, which consumers already handle (a redelivery is de-duplicated by batch sequence).
+    /// A publish channel closed by the broker while the connection stays up is replaced and the publish
+    /// retried; a batch the broker refuses as too large is dropped at once.
     /// </summary>
     private async Task<PublishResult> PublishWithRetryAsync(int partition, PartitionMetrics metrics, EdgeBatchMessage message, CancellationToken cancellationToken)
     {
@@ -358,9 +383,10 @@ public sealed class RabbitMqEdgeTransport : IEdgeBatchTransport
         Exception? last = null;
         while (true)
         {
+            IChannel channel = Volatile.Read(ref _publishChannel);
             try
             {
-                await _publishChannel.BasicPublishAsync(Options.Exchange, routingKey, mandatory: true, properties, message.Payload, deadline.Token)
+                await channel.BasicPublishAsync(Options.Exchange, routingKey, mandatory: true, properties, message.Payload, deadline.Token)
                     .ConfigureAwait(false);
                 metrics.RecordConfirmed();
                 return PublishResult.Confirmed;
@@ -392,6 +418,19 @@ public sealed class RabbitMqEdgeTransport : IEdgeBatchTransport
                     return Drop(metrics, PublishDropReason.ShuttingDown, "The RabbitMQ transport is shutting down.");
                 }
 
+                if (PeerClosed(channel, ex) is { } reason)
+                {
+                    await RecoverPublishChannelAsync(channel, reason, deadline.Token).ConfigureAwait(false);
+                    if (TooLargeLimit(reason) is { } max && message.Payload.Length > max)
+                    {
+                        Interlocked.Increment(ref _tooLarge);
+                        _logger.LogWarning("Batch {Sequence} of {Sensor} dropped: {Size} bytes exceed the broker's max_message_size ({Max})",
+                            message.BatchSequence, message.SensorId, message.Payload.Length, max);
+                        return Drop(metrics, PublishDropReason.MessageTooLarge,
+                            $"The RabbitMQ broker at {Options.RedactedUri()} refuses batches over {max} bytes (its max_message_size); this one has {message.Payload.Length}.");
+                    }
+                }
+
                 try
                 {
                     await Task.Delay(TimeSpan.FromMilliseconds(100), deadline.Token).ConfigureAwait(false);
@@ -407,6 +446,82 @@ public sealed class RabbitMqEdgeTransport : IEdgeBatchTransport
         return Drop(metrics, PublishDropReason.BrokerUnavailable,
             $"No confirm from the RabbitMQ broker at {Options.RedactedUri()} within {Options.PublishTimeout} ({RabbitMqTransportOptions.SectionName}:PublishTimeout).");
     }
+
+    /// <summary>
+    /// Why the broker closed <paramref name="channel"/> while the connection stays open; null when the channel is open,
+    /// was closed by us, or went down with its connection (automatic recovery handles that).
+    /// </summary>
+    private ShutdownEventArgs? PeerClosed(IChannel channel, Exception ex)
+    {
+        ShutdownEventArgs? reason = channel.CloseReason ?? (ex as OperationInterruptedException)?.ShutdownReason;
+        return reason is { Initiator: ShutdownInitiator.Peer } && channel.IsClosed && _connection.IsOpen && !_shutdown.IsCancellationRequested ? reason : null;
+    }
+
+    /// <summary>
+    /// Replaces a publish channel the broker closed (unless another publisher already did), first re-declaring the
+    /// topology when the close was a 404 (the exchange or a queue was deleted). A failure is logged; the caller's retry
+    /// loop tries again until its publish timeout.
+    /// </summary>
+    private async Task RecoverPublishChannelAsync(IChannel failed, ShutdownEventArgs reason, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _publishChannelGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return; // the publish timed out: its loop ends
+        }
+
+        try
+        {
+            if (!ReferenceEquals(_publishChannel, failed) || _shutdown.IsCancellationRequested)
+            {
+                return;
+            }
+
+            _logger.LogWarning("RabbitMQ publish channel closed by the broker ({Code} {Reason}); reopening it", reason.ReplyCode, reason.ReplyText);
+            if (reason.ReplyCode == Constants.NotFound)
+            {
+                await RabbitMqTopology.DeclareAsync(_connection, Options, cancellationToken).ConfigureAwait(false);
+            }
+
+            IChannel fresh = await CreatePublishChannelAsync(_connection, Options, cancellationToken).ConfigureAwait(false);
+            Volatile.Write(ref _publishChannel, fresh);
+            Interlocked.Increment(ref _channelRecoveries);
+            try
+            {
+                await failed.DisposeAsync().ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is AlreadyClosedException or OperationInterruptedException or IOException or ObjectDisposedException)
+            {
+                // It is closed already; disposing only releases the client's side.
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            _logger.LogWarning(ex, "Reopening the RabbitMQ publish channel failed; retrying with the next publish attempt");
+        }
+        catch (OperationCanceledException)
+        {
+            // The publish timed out while reopening: the next publish tries again.
+        }
+        finally
+        {
+            _publishChannelGate.Release();
+        }
+    }
+
+    /// <summary>The broker's max_message_size when <paramref name="reason"/> is its refusal of a batch over it (406), else null.</summary>
+    private static long? TooLargeLimit(ShutdownEventArgs reason) =>
+        reason.ReplyCode == Constants.PreconditionFailed && MaxSizePattern().Match(reason.ReplyText) is { Success: true } m
+            && long.TryParse(m.Groups[1].ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture, out long max)
+            ? max
+            : null;
+
+    /// <summary>RabbitMQ's text for it: "message size 2000 is larger than configured max size 1024".</summary>
+    [GeneratedRegex(@"larger than configured max size (\d+)", RegexOptions.CultureInvariant)]
+    private static partial Regex MaxSizePattern();
 
     private Task OnConnectionShutdownAsync(object sender, ShutdownEventArgs args)
     {

@@ -22,6 +22,8 @@ public static class RabbitMqTransportMetrics
         metrics.Register("nerf_transport_handler_faults_total", MetricKind.Counter, "Edge-batch handler calls that threw (their batches were requeued).", () => transport.HandlerFaults);
         metrics.Register("nerf_transport_connection_losses_total", MetricKind.Counter, "RabbitMQ connections lost.", () => transport.ConnectionLosses);
         metrics.Register("nerf_transport_connection_recoveries_total", MetricKind.Counter, "RabbitMQ connections recovered.", () => transport.ConnectionRecoveries);
+        metrics.Register("nerf_transport_publish_channel_recoveries_total", MetricKind.Counter, "RabbitMQ publish channels closed by the broker (channel error) and reopened.", () => transport.PublishChannelRecoveries);
+        metrics.Register("nerf_transport_dropped_too_large_total", MetricKind.Counter, "Edge-batch publishes dropped as larger than the broker's max_message_size.", () => transport.DroppedTooLarge);
     }
 
     private static void PerPartition(NerfMetrics metrics, RabbitMqEdgeTransport transport, string name, MetricKind kind, string help, Func<PartitionMetricsSnapshot, long> read) =>

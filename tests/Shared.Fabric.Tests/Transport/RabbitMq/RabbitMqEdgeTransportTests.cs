@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using NerfEngine.Shared.Fabric.Transport;
 using NerfEngine.Shared.Fabric.Transport.RabbitMq;
 
@@ -215,6 +216,70 @@ public sealed class RabbitMqEdgeTransportTests
         }
 
         Assert.True(transport.ConnectionLosses >= 1);
+    }
+
+    [Fact]
+    public async Task A_publish_channel_closed_by_a_deleted_exchange_is_reopened_and_the_topology_declared_again()
+    {
+        await using var broker = new RabbitMqTestBroker(partitionCount: 2);
+        RabbitMqEdgeTransport transport = await broker.ConnectAsync();
+        var log = new DeliveryLog();
+        await using var subscription = await transport.SubscribeAsync([0, 1], log.Handler(d => d.AckAsync()));
+        Assert.Equal(PublishResult.Confirmed, await transport.PublishAsync(0, new EdgeBatchMessage("s", 0, new byte[] { 1 })));
+        Assert.Equal(0UL, (await log.NextAsync()).BatchSequence);
+
+        await broker.DeleteExchangeAsync(); // the next publish hits 404 NOT_FOUND: the broker closes the publish channel
+
+        var elapsed = Stopwatch.StartNew();
+        for (ulong n = 1; n <= 10; n++)
+        {
+            Assert.Equal(PublishResult.Confirmed, await transport.PublishAsync(n, new EdgeBatchMessage("s", n, new byte[] { 1 })));
+        }
+
+        Assert.True(elapsed.Elapsed < broker.Options.PublishTimeout / 2, $"publishing took {elapsed.Elapsed}");
+        var seen = new HashSet<ulong>();
+        while (seen.Count < 10)
+        {
+            seen.Add((await log.NextAsync()).BatchSequence);
+        }
+
+        Assert.Equal(Enumerable.Range(1, 10).Select(n => (ulong)n), seen.Order());
+        Assert.Equal(1, transport.PublishChannelRecoveries);
+        Assert.Equal(0, transport.ConnectionLosses); // the connection never went down
+        Assert.Equal(0, transport.GetMetrics(0).Dropped + transport.GetMetrics(1).Dropped);
+    }
+
+    [Fact]
+    public async Task A_batch_over_the_broker_max_message_size_drops_at_once_with_its_reason_and_later_batches_go_through()
+    {
+        await using var broker = new RabbitMqTestBroker(partitionCount: 1);
+        // The broker reads max_message_size when a channel opens: lower it only while the transport opens its channel.
+        string original = (await RabbitMqTestBroker.RabbitMqCtlAsync("eval", "{ok, V} = application:get_env(rabbit, max_message_size), V.")).Trim();
+        RabbitMqEdgeTransport transport;
+        await RabbitMqTestBroker.RabbitMqCtlAsync("eval", "application:set_env(rabbit, max_message_size, 65536).");
+        try
+        {
+            transport = await broker.ConnectAsync();
+        }
+        finally
+        {
+            await RabbitMqTestBroker.RabbitMqCtlAsync("eval", $"application:set_env(rabbit, max_message_size, {original}).");
+        }
+
+        var log = new DeliveryLog();
+        await using var subscription = await transport.SubscribeAsync([0], log.Handler(d => d.AckAsync()));
+
+        var elapsed = Stopwatch.StartNew();
+        PublishResult tooLarge = await transport.PublishAsync(1, new EdgeBatchMessage("s", 1, new byte[100_000]));
+        Assert.Equal(PublishDropReason.MessageTooLarge, tooLarge.DropReason);
+        Assert.True(elapsed.Elapsed < broker.Options.PublishTimeout / 4, $"the drop took {elapsed.Elapsed}");
+        Assert.Equal(1, transport.DroppedTooLarge);
+
+        Assert.Equal(PublishResult.Confirmed, await transport.PublishAsync(1, new EdgeBatchMessage("s", 2, new byte[] { 1 })));
+        Assert.Equal(2UL, (await log.NextAsync()).BatchSequence);
+        Assert.Equal(1, transport.PublishChannelRecoveries);
+        PartitionMetricsSnapshot metrics = transport.GetMetrics(0);
+        Assert.Equal((2L, 1L, 1L), (metrics.Published, metrics.Confirmed, metrics.Dropped));
     }
 
     private static int CountFor(ulong[] keys, int[] partitions) => keys.Count(k => partitions.Contains(EdgePartitioner.JumpConsistentHash(k, 4))) * 50;

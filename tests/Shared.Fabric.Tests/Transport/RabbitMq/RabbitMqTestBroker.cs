@@ -41,13 +41,26 @@ internal sealed class RabbitMqTestBroker : IAsyncDisposable
     }
 
     /// <summary>Runs <c>rabbitmqctl</c> (the broker's own tool) and fails the test if it fails.</summary>
-    public static async Task RabbitMqCtlAsync(params string[] arguments)
+    public static async Task<string> RabbitMqCtlAsync(params string[] arguments)
     {
         var psi = new ProcessStartInfo("rabbitmqctl", arguments) { RedirectStandardOutput = true, RedirectStandardError = true };
         using Process process = Process.Start(psi)!;
-        string output = await process.StandardOutput.ReadToEndAsync() + await process.StandardError.ReadToEndAsync();
+        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
+        string errors = await process.StandardError.ReadToEndAsync();
+        string output = await stdout;
         await process.WaitForExitAsync();
-        Assert.True(process.ExitCode == 0, $"rabbitmqctl {string.Join(' ', arguments)}: {output}");
+        Assert.True(process.ExitCode == 0, $"rabbitmqctl {string.Join(' ', arguments)}: {output}{errors}");
+        return output;
+    }
+
+    /// <summary>Deletes the exchange from another connection, behind the transports' back (its queues stay, unbound).</summary>
+    public async Task DeleteExchangeAsync()
+    {
+        var factory = new ConnectionFactory { Uri = new Uri(Options.Uri) };
+        await using IConnection connection = await factory.CreateConnectionAsync();
+        await using IChannel channel = await connection.CreateChannelAsync();
+        await channel.ExchangeDeleteAsync(Options.Exchange, ifUnused: false);
+        await channel.CloseAsync();
     }
 
     public async ValueTask DisposeAsync()
