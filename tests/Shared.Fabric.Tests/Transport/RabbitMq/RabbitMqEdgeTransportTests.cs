@@ -253,10 +253,12 @@ public sealed class RabbitMqEdgeTransportTests
     public async Task A_batch_over_the_broker_max_message_size_drops_at_once_with_its_reason_and_later_batches_go_through()
     {
         await using var broker = new RabbitMqTestBroker(partitionCount: 1);
-        // The broker reads max_message_size when a channel opens: lower it only while the transport opens its channel.
+        // The broker reads max_message_size when a channel opens: lower it only while the transport opens its channel,
+        // and only to 1 MiB, above any edge batch (4096 × 56-byte edges plus node records), so transports of other tests
+        // running at the same time against this broker are not affected.
         string original = (await RabbitMqTestBroker.RabbitMqCtlAsync("eval", "{ok, V} = application:get_env(rabbit, max_message_size), V.")).Trim();
         RabbitMqEdgeTransport transport;
-        await RabbitMqTestBroker.RabbitMqCtlAsync("eval", "application:set_env(rabbit, max_message_size, 65536).");
+        await RabbitMqTestBroker.RabbitMqCtlAsync("eval", "application:set_env(rabbit, max_message_size, 1048576).");
         try
         {
             transport = await broker.ConnectAsync();
@@ -270,7 +272,7 @@ public sealed class RabbitMqEdgeTransportTests
         await using var subscription = await transport.SubscribeAsync([0], log.Handler(d => d.AckAsync()));
 
         var elapsed = Stopwatch.StartNew();
-        PublishResult tooLarge = await transport.PublishAsync(1, new EdgeBatchMessage("s", 1, new byte[100_000]));
+        PublishResult tooLarge = await transport.PublishAsync(1, new EdgeBatchMessage("s", 1, new byte[2_000_000]));
         Assert.Equal(PublishDropReason.MessageTooLarge, tooLarge.DropReason);
         Assert.True(elapsed.Elapsed < broker.Options.PublishTimeout / 4, $"the drop took {elapsed.Elapsed}");
         Assert.Equal(1, transport.DroppedTooLarge);
