@@ -28,6 +28,15 @@ public sealed class GraphQueryTools(GraphEngine engine, GraphToolOptions limits,
                 HotEntities)
             .WithSummary(o => $"entities={o.Entities.Count}, rank={o.Rank}");
 
+        yield return ToolDefinition.Query<ServicesInput, ServicesOutput>(
+                "query_services", "Top services",
+                "The top-N services (destination + port + protocol, one per edge hash) from the sensors' AGG records, by decayed weight " +
+                "or by packets, optionally of one destination (0x-hex node id or IP address): counters summed over every source, " +
+                "aggregation windows seen, first and last seen. matched says how many services qualified before the cut.",
+                Services)
+            .WithCheck(CheckDestination)
+            .WithSummary(o => $"services={o.Services.Count}/{o.Matched}, rank={o.Rank}");
+
         yield return ToolDefinition.Query<RecentEdgesInput, EdgeListOutput>(
                 "query_recent_edges", "Recent edges",
                 "Edges last seen at or after 'since' with decayed weight ≥ min_weight, newest first, limited.",
@@ -91,6 +100,32 @@ public sealed class GraphQueryTools(GraphEngine engine, GraphToolOptions limits,
                 .Select(h => new HotEntityEntry(GraphViews.NodeText(h.NodeId), core.Directory.AddressText(h.NodeId), h.InDegree, h.OutDegree, h.Degree, Math.Round(h.Weight, 9)))
                 .ToList();
             return new HotEntitiesOutput(input.Rank, input.Scope, GraphViews.Time(graph.EvaluationTime(scope)), rows);
+        }, ct).ConfigureAwait(false);
+    }
+
+    private static IReadOnlyList<string> CheckDestination(ServicesInput input, ToolCall call) =>
+        input.Destination is null || GraphViews.TryParseEntity(input.Destination, out _)
+            ? []
+            : [$"destination: '{input.Destination}' is neither a 0x-hex node id nor an IP address"];
+
+    private async ValueTask<ServicesOutput> Services(ServicesInput input, ToolCall call, CancellationToken ct)
+    {
+        var n = limits.RowLimit(input.N);
+        ulong? dst = input.Destination is { } d && GraphViews.TryParseEntity(d, out var id) ? id : null;
+        return await engine.QueryAsync(core =>
+        {
+            var graph = core.Graph;
+            // Heaviest first from the graph; by packets needs every match (bounded by Graph:MaxServices) to sort.
+            var all = graph.Services(dst);
+            IEnumerable<ServiceActivity> ranked = input.Rank == ServiceRank.Packets
+                ? all.OrderByDescending(s => s.Packets).ThenByDescending(s => s.Weight).ThenBy(s => s.EdgeHash)
+                : all;
+            var rows = ranked.Take(n).Select(s => new ServiceEntry(
+                GraphViews.NodeText(s.EdgeHash), GraphViews.Node(core.Directory, s.DstNode), s.DstPort, s.Protocol, Math.Round(s.Weight, 9),
+                (long)Math.Min(s.Packets, long.MaxValue), (long)Math.Min(s.Bytes, long.MaxValue), s.Windows,
+                GraphViews.Time(s.FirstSeenNs), GraphViews.Time(s.LastSeenNs))).ToList();
+            return new ServicesOutput(input.Rank, dst is { } node ? GraphViews.Node(core.Directory, node) : null,
+                GraphViews.Time(graph.EvaluationTime(null)), all.Count, rows.Count < all.Count, rows);
         }, ct).ConfigureAwait(false);
     }
 
@@ -176,6 +211,35 @@ public sealed record HotEntitiesInput(
 public sealed record HotEntityEntry(string NodeId, string? Address, int InDegree, int OutDegree, int Degree, double Weight);
 
 public sealed record HotEntitiesOutput(EntityRank Rank, string? Scope, DateTimeOffset? EvaluatedAt, IReadOnlyList<HotEntityEntry> Entities);
+
+/// <summary>How services are ranked.</summary>
+public enum ServiceRank { Weight, Packets }
+
+public sealed record ServicesInput(
+    [property: Description("How many services."), Range(1, GraphToolOptions.HardQueryRows)] int N = 10,
+    [property: Description("weight (decayed, default) or packets.")] ServiceRank Rank = ServiceRank.Weight,
+    [property: Description("Only services of this destination: 0x-hex node id or IP address; every destination when absent."), MinLength(1), MaxLength(64)] string? Destination = null);
+
+/// <summary>One service as the sensors' AGG records describe it (totals over every source).</summary>
+public sealed record ServiceEntry(
+    [property: Description("The service's edge hash (destination + port + protocol), 0x-prefixed hex.")] string ServiceId,
+    NodeRef Dst,
+    int DstPort,
+    [property: Description("IANA protocol number.")] int Protocol,
+    [property: Description("Decayed weight at evaluated_at.")] double Weight,
+    long Packets,
+    long Bytes,
+    [property: Description("Aggregation windows (AGG records) the service was active in.")] long Windows,
+    DateTimeOffset? FirstSeen,
+    DateTimeOffset? LastSeen);
+
+public sealed record ServicesOutput(
+    ServiceRank Rank,
+    [property: Description("The destination asked for; null for every destination.")] NodeRef? Destination,
+    DateTimeOffset? EvaluatedAt,
+    [property: Description("Services that qualified before the n cut.")] int Matched,
+    bool Truncated,
+    IReadOnlyList<ServiceEntry> Services);
 
 public sealed record RecentEdgesInput(
     [property: Description("Only edges last seen at or after this time (event time); all when absent.")] DateTimeOffset? Since = null,

@@ -27,6 +27,7 @@ public sealed class EveryToolOverHttpTests
         }, withExecutor: true);
         using var http = new McpHttp(host.Url);
         var edgeId = await host.SeedAsync();
+        await host.SeedServicesAsync();
         await Detections.FeedAsync(host.Engine, 0xfeed, McpTestHost.SeedTimeNs + 1_000_000_000);
         ScenarioCatalog.Write("vertical-scan", 7, Path.Combine(host.PcapDirectory, "scan.pcap"), withBackground: false);
 
@@ -61,6 +62,8 @@ public sealed class EveryToolOverHttpTests
         Assert.True(snapshot["envelope"]!["truncated"]!.GetValue<bool>());
         var hot = await Call("query_hot_entities", observer, new JsonObject { ["n"] = 3, ["rank"] = "degree" });
         Assert.Equal("10.0.0.5", hot["entities"]![0]!["address"]!.GetValue<string>());
+        var services = await Call("query_services", observer, new JsonObject { ["n"] = 2, ["rank"] = "packets", ["destination"] = "10.0.0.9" });
+        Assert.Equal(443, services["services"]![0]!["dst_port"]!.GetValue<int>());
         await Call("query_recent_edges", observer, new JsonObject { ["since"] = "2023-11-14T22:13:20.005Z", ["min_weight"] = 0, ["limit"] = 3 });
         var stats = await Call("query_scope_stats", observer);
         Assert.Equal(15, stats["edges"]!.GetValue<int>());

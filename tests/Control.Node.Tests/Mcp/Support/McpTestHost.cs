@@ -175,6 +175,39 @@ internal sealed class McpTestHost : IAsyncDisposable
         });
     }
 
+    /// <summary>
+    /// Feeds AGG records (sensor aggregates: no source) through the engine, at event time <see cref="SeedTimeNs"/> + 9 ms:
+    /// 10.0.0.9:22/tcp in 3 windows of 10 packets, 10.0.0.9:443/tcp in 1 window of 500 packets, 10.0.0.20:53/udp in 2
+    /// windows of 4 packets. The addresses are registered in the node directory, as the sensors' OPEN records do.
+    /// </summary>
+    public Task SeedServicesAsync() => Engine.QueryAsync(core =>
+    {
+        GraphEdge Agg(string dst, ushort port, byte protocol, uint packets, long ts)
+        {
+            ulong node = core.Directory.Register(IPAddress.Parse(dst));
+            return new GraphEdge
+            {
+                TimestampNs = (ulong)ts,
+                DstNode = node,
+                EdgeHash = Fnv1a64.EdgeHash(node, port, protocol),
+                Packets = packets,
+                Bytes = packets * 100,
+                DstPort = port,
+                Protocol = protocol,
+                Kind = EdgeKind.Aggregate,
+                IpVersion = 4,
+            };
+        }
+
+        const long at = SeedTimeNs + 9_000_000;
+        core.Observe([
+            Agg("10.0.0.9", 22, 6, 10, at), Agg("10.0.0.9", 22, 6, 10, at + 1_000_000), Agg("10.0.0.9", 22, 6, 10, at + 2_000_000),
+            Agg("10.0.0.9", 443, 6, 500, at + 1_000_000),
+            Agg("10.0.0.20", 53, 17, 4, at), Agg("10.0.0.20", 53, 17, 4, at + 2_000_000),
+        ]);
+        return true;
+    });
+
     /// <summary>Event time of the seeded edges: 2023-11-14T22:13:20Z.</summary>
     public const long SeedTimeNs = 1_700_000_000L * 1_000_000_000L;
 
