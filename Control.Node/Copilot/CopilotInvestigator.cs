@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Threading.Channels;
 using NerfEngine.Control.Autopilot;
 using NerfEngine.Control.Copilot.Agent;
@@ -14,17 +13,19 @@ public sealed class CopilotInvestigator : IInvestigator, IAsyncDisposable
 {
     private readonly InvestigationAgent _agent;
     private readonly Channel<EventCard> _queue;
-    private readonly ConcurrentQueue<(EventCard Card, InvestigationReport Report)> _reports = new();
-    private readonly int _history;
+    private readonly InvestigationHistory _history;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
     private long _queued, _dropped, _completed, _failed;
 
-    public CopilotInvestigator(InvestigationAgent agent, CopilotOptions? options = null)
+    /// <param name="agent">Runs each investigation.</param>
+    /// <param name="options">Queue capacity and report history.</param>
+    /// <param name="history">Where finished reports go (shared with the tools); a private one of <c>ReportHistory</c> when absent.</param>
+    public CopilotInvestigator(InvestigationAgent agent, CopilotOptions? options = null, InvestigationHistory? history = null)
     {
         _agent = agent ?? throw new ArgumentNullException(nameof(agent));
         options ??= new CopilotOptions();
-        _history = options.ReportHistory;
+        _history = history ?? new InvestigationHistory(options.ReportHistory);
         _queue = Channel.CreateBounded<EventCard>(new BoundedChannelOptions(options.InvestigationQueueCapacity)
         {
             FullMode = BoundedChannelFullMode.Wait, // TryWrite then fails instead of blocking, so drops are countable.
@@ -49,7 +50,10 @@ public sealed class CopilotInvestigator : IInvestigator, IAsyncDisposable
     public long Failed => Interlocked.Read(ref _failed);
 
     /// <summary>The most recent reports, oldest first.</summary>
-    public IReadOnlyList<(EventCard Card, InvestigationReport Report)> Reports => _reports.ToArray();
+    public IReadOnlyList<(EventCard Card, InvestigationReport Report)> Reports => _history.Snapshot().Select(r => (r.Card, r.Report)).ToArray();
+
+    /// <summary>The most recent reports with their completion times, oldest first.</summary>
+    public InvestigationHistory History => _history;
 
     /// <inheritdoc />
     public void Wake(EventCard card)
@@ -95,10 +99,7 @@ public sealed class CopilotInvestigator : IInvestigator, IAsyncDisposable
             try
             {
                 InvestigationReport report = await _agent.InvestigateAsync(QuestionFor(card), _stop.Token);
-                _reports.Enqueue((card, report));
-                while (_reports.Count > _history && _reports.TryDequeue(out _))
-                {
-                }
+                _history.Add(card, report);
 
                 Interlocked.Increment(ref _completed);
                 Investigated?.Invoke(card, report);

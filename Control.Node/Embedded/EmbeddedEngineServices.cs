@@ -87,9 +87,11 @@ public static class EmbeddedEngineServices
         services.AddSingleton(sp => new DslExecutor(sp.GetRequiredService<GraphEngine>(), sp.GetRequiredService<CopilotOptions>()));
         services.AddSingleton(sp => new InvestigationAgent(sp.GetRequiredService<IChatModel>(), sp.GetRequiredService<DslExecutor>(),
             sp.GetRequiredService<CopilotOptions>(), sp.GetRequiredService<EntityExtractor>()));
+        services.AddSingleton(sp => new InvestigationHistory(sp.GetRequiredService<CopilotOptions>().ReportHistory, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp =>
         {
-            var investigator = new CopilotInvestigator(sp.GetRequiredService<InvestigationAgent>(), sp.GetRequiredService<CopilotOptions>());
+            var investigator = new CopilotInvestigator(sp.GetRequiredService<InvestigationAgent>(), sp.GetRequiredService<CopilotOptions>(),
+                sp.GetRequiredService<InvestigationHistory>());
             sp.GetRequiredService<DeferredInvestigator>().Attach(investigator);
             return investigator;
         });

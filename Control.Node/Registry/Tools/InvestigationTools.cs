@@ -21,7 +21,8 @@ namespace NerfEngine.Control.Registry.Tools;
 /// keeps the evidence, where an error result would have thrown the evidence away.
 /// </remarks>
 public sealed class InvestigationTools(
-    EntityExtractor extractor, DslExecutor executor, InvestigationAgent agent, DslSessionStore sessions, CopilotOptions copilot, CopilotToolOptions limits) : IToolGroup
+    EntityExtractor extractor, DslExecutor executor, InvestigationAgent agent, DslSessionStore sessions, CopilotOptions copilot, CopilotToolOptions limits,
+    InvestigationHistory history) : IToolGroup
 {
     private readonly SemaphoreSlim _investigations = new(limits.MaxConcurrentInvestigations, limits.MaxConcurrentInvestigations);
 
@@ -55,6 +56,16 @@ public sealed class InvestigationTools(
             .WithHints(new ToolHints(ReadOnly: true, Destructive: false, Idempotent: false, OpenWorld: true))
             .WithSummary(o => string.Create(CultureInfo.InvariantCulture,
                 $"model_available={o.ModelAvailable}, stop={o.StopReason}, steps={o.Steps.Count}, best={o.BestConfidence?.ToString("0.00", CultureInfo.InvariantCulture) ?? "none"}, deterministic={o.Deterministic.Confidence?.ToString("0.00", CultureInfo.InvariantCulture) ?? "none"}"));
+
+        yield return ToolDefinition.Query<InvestigationReportsInput, InvestigationReportsOutput>(
+                "graphops_investigation_reports", "Investigation reports",
+                $"The Tier-3 investigations the background investigator ran for event cards (the last {history.Capacity}, Copilot:ReportHistory), " +
+                "newest first: card, question, stop reason, best and deterministic confidence, whether the model answered, when it finished. " +
+                "card_id (the newest report of that card) or index (0 = newest) also returns that one report in full, as graphops_investigate " +
+                "returns it; when the model answered, its deterministic assessment is computed at call time. An empty list when none ran; " +
+                "report is null when card_id or index matches none.",
+                InvestigationReports)
+            .WithSummary(o => $"reports={o.Reports.Count}, report={(o.Report is null ? "none" : o.Report.CardId)}");
     }
 
     private EntityParseOutput ParseEntities(EntityParseInput input, ToolCall call)
@@ -141,22 +152,48 @@ public sealed class InvestigationTools(
         {
             var focus = input.Focus?.Select(f => f.Trim()).ToList();
             var report = await agent.InvestigateAsync(input.Question, focus, input.MaxSteps, ct).ConfigureAwait(false);
-            var entities = report.Focus.Concat(report.Entities).DistinctBy(e => (e.Kind, e.Value)).ToList();
-            var (findings, confidence) = report.DeterministicFindings.Count > 0
-                ? (report.DeterministicFindings, report.DeterministicConfidence)
-                : await agent.RunDeterministicAsync(entities, ct).ConfigureAwait(false);
-            var subject = entities.FirstOrDefault(e => e.Kind is EntityKind.Ipv4 or EntityKind.NodeId)?.Value;
-            return new InvestigateOutput(
-                report.Question, report.Model, report.ModelAvailable, report.Error, report.StopReason, report.BestConfidence, report.BestStep,
-                report.BestAssessment, Math.Min(input.MaxSteps ?? copilot.MaxSteps, copilot.MaxSteps),
-                Entities(report.Entities), Entities(report.Focus),
-                report.Steps.Select(s => new InvestigationStepEntry(s.Number, s.Plan, s.Confidence, s.Assessment, s.PlanError, Steps(s.Results))).ToList(),
-                new DeterministicAssessmentEntry(subject, confidence, Steps(findings)));
+            return await Output(report, Math.Min(input.MaxSteps ?? copilot.MaxSteps, copilot.MaxSteps), ct).ConfigureAwait(false);
         }
         finally
         {
             _investigations.Release();
         }
+    }
+
+    /// <summary>A report as graphops_investigate returns it; the deterministic assessment runs now when the report has none.</summary>
+    private async ValueTask<InvestigateOutput> Output(InvestigationReport report, int maxSteps, CancellationToken ct)
+    {
+        var entities = report.Focus.Concat(report.Entities).DistinctBy(e => (e.Kind, e.Value)).ToList();
+        var (findings, confidence) = report.DeterministicFindings.Count > 0
+            ? (report.DeterministicFindings, report.DeterministicConfidence)
+            : await agent.RunDeterministicAsync(entities, ct).ConfigureAwait(false);
+        var subject = entities.FirstOrDefault(e => e.Kind is EntityKind.Ipv4 or EntityKind.NodeId)?.Value;
+        return new InvestigateOutput(
+            report.Question, report.Model, report.ModelAvailable, report.Error, report.StopReason, report.BestConfidence, report.BestStep,
+            report.BestAssessment, maxSteps,
+            Entities(report.Entities), Entities(report.Focus),
+            report.Steps.Select(s => new InvestigationStepEntry(s.Number, s.Plan, s.Confidence, s.Assessment, s.PlanError, Steps(s.Results))).ToList(),
+            new DeterministicAssessmentEntry(subject, confidence, Steps(findings)));
+    }
+
+    private async ValueTask<InvestigationReportsOutput> InvestigationReports(InvestigationReportsInput input, ToolCall call, CancellationToken ct)
+    {
+        var newestFirst = history.Snapshot().Reverse().ToList();
+        var rows = newestFirst.Select((r, i) => new InvestigationReportSummary(
+            i, r.Card.Id, r.Card.Title, r.Card.Pattern, r.Card.Shape, $"0x{r.Card.SubjectNode:x16}", r.Card.SubjectAddress, r.Card.Confidence,
+            r.Report.Question, r.Report.StopReason, r.Report.BestConfidence, r.Report.ModelAvailable, r.Report.DeterministicConfidence,
+            r.Report.Steps.Count, r.CompletedAt)).ToList();
+        int? chosen = input.CardId is { } id
+            ? newestFirst.FindIndex(r => string.Equals(r.Card.Id, id, StringComparison.OrdinalIgnoreCase)) is var at && at >= 0 ? at : null
+            : input.Index is { } index && index < newestFirst.Count ? index : null;
+        InvestigationReportDetail? detail = null;
+        if (chosen is { } c)
+        {
+            var report = newestFirst[c].Report;
+            detail = new InvestigationReportDetail(c, newestFirst[c].Card.Id, await Output(report, copilot.MaxSteps, ct).ConfigureAwait(false));
+        }
+
+        return new InvestigationReportsOutput(rows.Count, history.Capacity, rows, detail);
     }
 
     private static List<EntityEntry> Entities(IEnumerable<ExtractedEntity> entities) =>
@@ -172,6 +209,37 @@ public sealed class InvestigationTools(
         s.Evidence.Where(kv => double.IsFinite(kv.Value)).OrderBy(kv => kv.Key, StringComparer.Ordinal).ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal),
         s.LastAssessment);
 }
+
+public sealed record InvestigationReportsInput(
+    [property: Description("Also return the newest report of this event card id in full."), MinLength(1), MaxLength(64)] string? CardId = null,
+    [property: Description("Also return the report at this position of the list (0 = newest) in full; ignored when card_id is given."), Range(0, 100_000)] int? Index = null);
+
+/// <summary>One finished Tier-3 investigation, as the list shows it.</summary>
+public sealed record InvestigationReportSummary(
+    [property: Description("Position in this list, 0 = newest (for index).")] int Index,
+    [property: Description("Event card id (dedup hash).")] string CardId,
+    string Title,
+    [property: Description("Verdict wire name, e.g. botnet_coordination.")] string Pattern,
+    string Shape,
+    [property: Description("The card's subject node, 0x-prefixed hex.")] string SubjectNode,
+    string? SubjectAddress,
+    [property: Description("The card's scorer confidence.")] double CardConfidence,
+    string Question,
+    StopReason StopReason,
+    [property: Description("Best model confidence over the steps; null when no step completed.")] double? BestConfidence,
+    bool ModelAvailable,
+    [property: Description("ASSESS confidence of the deterministic findings, when they ran (the model did not answer).")] double? DeterministicConfidence,
+    int Steps,
+    [property: Description("When the investigation finished (wall clock).")] DateTimeOffset CompletedAt);
+
+/// <summary>One report in full.</summary>
+public sealed record InvestigationReportDetail(int Index, string CardId, InvestigateOutput Report);
+
+public sealed record InvestigationReportsOutput(
+    int Count,
+    [property: Description("Most reports the node keeps (Copilot:ReportHistory).")] int Capacity,
+    [property: Description("Newest first; empty when no investigation finished.")] IReadOnlyList<InvestigationReportSummary> Reports,
+    [property: Description("The report card_id or index asked for; null when none was asked for or none matched.")] InvestigationReportDetail? Report);
 
 public sealed record EntityParseInput(
     [property: Description("Free text: an alert, a ticket, a question."), MinLength(1), MaxLength(CopilotToolOptions.HardTextChars)] string Text);

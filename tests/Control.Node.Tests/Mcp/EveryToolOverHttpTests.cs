@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using NerfEngine.Control.Copilot;
 using NerfEngine.Control.Registry.Ingest;
 using NerfEngine.Control.Scenarios;
 using NerfEngine.Tests.ControlNode.Copilot;
@@ -28,6 +30,8 @@ public sealed class EveryToolOverHttpTests
         using var http = new McpHttp(host.Url);
         var edgeId = await host.SeedAsync();
         await host.SeedServicesAsync();
+        // Attached as `run` attaches it: the autonomous-tier card fed next is investigated in the background.
+        var investigator = host.Services.GetRequiredService<CopilotInvestigator>();
         await Detections.FeedAsync(host.Engine, 0xfeed, McpTestHost.SeedTimeNs + 1_000_000_000);
         ScenarioCatalog.Write("vertical-scan", 7, Path.Combine(host.PcapDirectory, "scan.pcap"), withBackground: false);
 
@@ -110,6 +114,15 @@ public sealed class EveryToolOverHttpTests
         Assert.True(assessed["steps"]![0]!["ok"]!.GetValue<bool>());
         var investigation = await Call("graphops_investigate", observer, new JsonObject { ["question"] = "Is 10.0.0.9 under attack?", ["max_steps"] = 1 });
         Assert.True(investigation["model_available"]!.GetValue<bool>(), investigation.ToJsonString());
+        for (var wait = 0; investigator.Completed < 1; wait++)
+        {
+            Assert.True(wait < 1500, $"the Tier-3 card was never investigated (failed {investigator.Failed})");
+            await Task.Delay(20);
+        }
+
+        var reports = await Call("graphops_investigation_reports", observer, new JsonObject { ["index"] = 0 });
+        Assert.Equal("botnet_coordination", reports["reports"]![0]!["pattern"]!.GetValue<string>());
+        Assert.NotNull(reports["report"]!["report"]!["deterministic"]);
         ollama.Scores.Enqueue(OllamaProtocolServer.Score(0.66, "suspicious"));
         var scored = await Call("run_tak_ml", op, new JsonObject { ["edge_id"] = edgeId });
         Assert.True(scored["recorded"]!.GetValue<bool>());
