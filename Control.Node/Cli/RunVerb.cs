@@ -141,7 +141,7 @@ public static class RunVerb
 
         if (reports.Count > 0 || copilot.Completed > 0)
         {
-            AnsiConsole.MarkupLine("[grey]copilot: full reports are kept in this process only; on a serving node (--serve) the graphops_investigate tool at /mcp runs the same investigation ({\"question\": …}) and returns its steps and findings[/]");
+            AnsiConsole.MarkupLine("[grey]copilot: full reports are kept in this process only; on a serving node (--serve) the graphops_investigation_reports tool at /mcp returns them, and graphops_investigate runs a new investigation ({\"question\": …})[/]");
         }
     }
 

@@ -100,7 +100,7 @@ public sealed class RunAnalystFeedCliTests : IDisposable
         Single(run.Stdout, "held back by detector cooldown *");
         Assert.Contains("* held back by detector cooldown: findings a detector made again", run.Stdout);
         Assert.Matches(@"copilot: \d+ Tier-3 investigation\(s\) queued", run.Stdout);
-        Assert.Contains("graphops_investigate tool at /mcp", run.Stdout);
+        Assert.Contains("graphops_investigation_reports tool at /mcp returns them", run.Stdout);
     }
 
     [Fact]
