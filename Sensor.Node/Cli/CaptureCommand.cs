@@ -141,41 +141,16 @@ public static class CaptureCommand
                 return await EveCaptureRun.RunAsync(parse, cancellationToken).ConfigureAwait(false);
         }
 
-        (AfPacketCaptureOptions? options, int exitCode) = await CaptureRun.ReadOptionsAsync(parse, ReadOptions).ConfigureAwait(false);
-        if (options is null)
-        {
-            return exitCode;
-        }
-
-        await using CaptureRun? run = await CaptureRun.TryCreateAsync(parse, cancellationToken).ConfigureAwait(false);
-        if (run is null)
-        {
-            return CliRunner.UsageError;
-        }
-
-        await using var engine = new AfPacketCaptureEngine(options, run.Transport, loggerFactory: run.LoggerFactory);
-        if (!await run.TryStartAsync(engine, cancellationToken).ConfigureAwait(false))
-        {
-            return CliRunner.UsageError;
-        }
-
-        var status = new CaptureStatusLine(engine, "packets", stats => $"drops {stats.KernelDrops:N0}  freezes {stats.FreezeQueueCount:N0}");
-        await run.WaitAsync(parse.GetValue(Duration),
-            $"[grey]capturing on[/] {Markup.Escape(engine.Name)} [grey]— {engine.Rings.Count} ring(s): {Markup.Escape(engine.Rings[0].ToString())}; Ctrl+C to stop[/]",
-            status.Next, cancellationToken).ConfigureAwait(false);
-        await engine.StopAsync(CancellationToken.None).ConfigureAwait(false);
-        await run.DrainAsync().ConfigureAwait(false);
-
-        AfPacketCaptureSummary summary = engine.GetSummary();
-        if (run.Json)
-        {
-            await run.WriteJsonAsync(AfPacketSummaryJson.ToJson(summary)).ConfigureAwait(false);
-        }
-        else
-        {
-            Render(run, summary);
-        }
-        return 0;
+        return await CaptureRun.RunPacketEngineAsync(
+            parse,
+            ReadOptions,
+            (options, run) => new AfPacketCaptureEngine(options, run.Transport, loggerFactory: run.LoggerFactory),
+            stats => $"drops {stats.KernelDrops:N0}  freezes {stats.FreezeQueueCount:N0}",
+            engine => $"[grey]capturing on[/] {Markup.Escape(engine.Name)} [grey]— {engine.Rings.Count} ring(s): {Markup.Escape(engine.Rings[0].ToString())}; Ctrl+C to stop[/]",
+            engine => engine.GetSummary(),
+            AfPacketSummaryJson.ToJson,
+            Render,
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The interface a packet engine captures on; the clear error when it was not given.</summary>

@@ -77,6 +77,59 @@ internal sealed class CaptureRun : IAsyncDisposable
         return new CaptureRun(parse, loggerFactory, transport);
     }
 
+    /// <summary>
+    /// The whole run of an engine that captures packets by itself (AF_PACKET, XDP): options, the run, start, the status
+    /// line until the stop signal, stop, drain, then the summary as JSON or text. Each engine gives only what differs.
+    /// </summary>
+    public static async Task<int> RunPacketEngineAsync<TOptions, TEngine, TSummary>(
+        ParseResult parse,
+        Func<ParseResult, TOptions> readOptions,
+        Func<TOptions, CaptureRun, TEngine> open,
+        Func<CaptureStats, string> statusExtra,
+        Func<TEngine, string> banner,
+        Func<TEngine, TSummary> summarize,
+        Func<TSummary, JsonObject> toJson,
+        Action<CaptureRun, TSummary> render,
+        CancellationToken cancellationToken)
+        where TOptions : class
+        where TEngine : ICaptureEngine
+    {
+        (TOptions? options, int exitCode) = await ReadOptionsAsync(parse, readOptions).ConfigureAwait(false);
+        if (options is null)
+        {
+            return exitCode;
+        }
+
+        await using CaptureRun? run = await TryCreateAsync(parse, cancellationToken).ConfigureAwait(false);
+        if (run is null)
+        {
+            return CliRunner.UsageError;
+        }
+
+        await using TEngine engine = open(options, run);
+        if (!await run.TryStartAsync(engine, cancellationToken).ConfigureAwait(false))
+        {
+            return CliRunner.UsageError;
+        }
+
+        var status = new CaptureStatusLine(engine, "packets", statusExtra);
+        await run.WaitAsync(parse.GetValue(CaptureCommand.Duration), banner(engine), status.Next, cancellationToken).ConfigureAwait(false);
+        await engine.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        await run.DrainAsync().ConfigureAwait(false);
+
+        TSummary summary = summarize(engine);
+        if (run.Json)
+        {
+            await run.WriteJsonAsync(toJson(summary)).ConfigureAwait(false);
+        }
+        else
+        {
+            render(run, summary);
+        }
+
+        return 0;
+    }
+
     /// <summary>Options of a verb, or the one-line error and exit code 2 that bad ones get.</summary>
     public static async Task<(T? Options, int ExitCode)> ReadOptionsAsync<T>(ParseResult parse, Func<ParseResult, T> read)
         where T : class

@@ -21,44 +21,17 @@ namespace NerfEngine.Sensor.Cli;
 /// </summary>
 internal static class XdpCaptureRun
 {
-    public static async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken)
-    {
-        (XdpCaptureOptions? options, int exitCode) = await CaptureRun.ReadOptionsAsync(parse, ReadOptions).ConfigureAwait(false);
-        if (options is null)
-        {
-            return exitCode;
-        }
-
-        await using CaptureRun? run = await CaptureRun.TryCreateAsync(parse, cancellationToken).ConfigureAwait(false);
-        if (run is null)
-        {
-            return CliRunner.UsageError;
-        }
-
-        await using var engine = new XdpCaptureEngine(options, run.Transport, loggerFactory: run.LoggerFactory);
-        if (!await run.TryStartAsync(engine, cancellationToken).ConfigureAwait(false))
-        {
-            return CliRunner.UsageError;
-        }
-
-        var status = new CaptureStatusLine(engine, "packets", stats => $"kernel losses {stats.KernelDrops:N0}");
-        await run.WaitAsync(parse.GetValue(CaptureCommand.Duration),
-            $"[grey]capturing on[/] {Markup.Escape(engine.Name)} [grey]— XDP {engine.Mode?.ToString().ToLowerInvariant()} mode; Ctrl+C to stop[/]",
-            status.Next, cancellationToken).ConfigureAwait(false);
-        await engine.StopAsync(CancellationToken.None).ConfigureAwait(false);
-        await run.DrainAsync().ConfigureAwait(false);
-
-        XdpCaptureSummary summary = engine.GetSummary();
-        if (run.Json)
-        {
-            await run.WriteJsonAsync(XdpSummaryJson.ToJson(summary)).ConfigureAwait(false);
-        }
-        else
-        {
-            Render(run, summary);
-        }
-        return 0;
-    }
+    public static Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken) =>
+        CaptureRun.RunPacketEngineAsync(
+            parse,
+            ReadOptions,
+            (options, run) => new XdpCaptureEngine(options, run.Transport, loggerFactory: run.LoggerFactory),
+            stats => $"kernel losses {stats.KernelDrops:N0}",
+            engine => $"[grey]capturing on[/] {Markup.Escape(engine.Name)} [grey]— XDP {engine.Mode?.ToString().ToLowerInvariant()} mode; Ctrl+C to stop[/]",
+            engine => engine.GetSummary(),
+            XdpSummaryJson.ToJson,
+            Render,
+            cancellationToken);
 
     /// <summary>Interface and durations from the command line; XDP, flow and publishing settings from the layered configuration.</summary>
     private static XdpCaptureOptions ReadOptions(ParseResult parse)
