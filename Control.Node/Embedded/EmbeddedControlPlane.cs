@@ -1,4 +1,3 @@
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -31,7 +30,7 @@ public static class EmbeddedControlPlane
         var autonomy = AutonomyOptions.FromConfiguration(configuration);
         services.AddSingleton(autonomy);
         var persistence = PersistenceOptions.FromConfiguration(configuration);
-        EnsureSqliteDirectory(persistence);
+        persistence.EnsureSqliteDirectory();
         // At start, before anything opens the file; the container disposes it (releasing the flock) at shutdown.
         var writerLock = persistence.Provider == PersistenceProvider.Sqlite ? SqliteWriterLock.Acquire(persistence.ConnectionString) : null;
         if (writerLock is not null) services.AddSingleton(_ => writerLock);
@@ -54,14 +53,6 @@ public static class EmbeddedControlPlane
         services.AddHealthChecks().AddCheck<ExecutorReadinessCheck>(ExecutorReadinessCheck.Name, tags: [ManagementRoutes.ReadyTag]);
         if (autonomy.AnalystFeed.Enabled) services.AddSingleton<AnalystFeed>();
         return services;
-    }
-
-    private static void EnsureSqliteDirectory(PersistenceOptions options)
-    {
-        if (options.Provider != PersistenceProvider.Sqlite) return;
-        var source = new SqliteConnectionStringBuilder(options.ConnectionString).DataSource;
-        var directory = Path.GetDirectoryName(Path.GetFullPath(source));
-        if (!string.IsNullOrEmpty(directory)) Directory.CreateDirectory(directory);
     }
 }
 

@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -107,15 +106,7 @@ public static class McpServiceCollectionExtensions
     private static IEventJournal OpenJournal(IConfiguration configuration, TimeProvider time)
     {
         var options = PersistenceOptions.FromConfiguration(configuration);
-        if (options.Provider == PersistenceProvider.Sqlite)
-        {
-            var file = new SqliteConnectionStringBuilder(options.ConnectionString).DataSource;
-            var directory = Path.GetDirectoryName(Path.GetFullPath(file));
-            if (!string.IsNullOrEmpty(file) && file != ":memory:" && directory is not null)
-            {
-                Directory.CreateDirectory(directory);
-            }
-        }
+        options.EnsureSqliteDirectory();
 
         // Startup path, once: the DI factory cannot await.
         return PersistenceFactory.OpenJournalAsync(options, time).GetAwaiter().GetResult();

@@ -1,3 +1,4 @@
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 
 namespace NerfEngine.Shared.Fabric.Persistence;
@@ -43,6 +44,19 @@ public sealed record PersistenceOptions
             ConnectionString = string.IsNullOrWhiteSpace(connectionString) ? DefaultSqliteConnectionString : connectionString,
             Schema = string.IsNullOrWhiteSpace(source["Schema"]) ? "public" : source["Schema"]!,
         };
+    }
+
+    /// <summary>
+    /// For a SQLite journal in a file: creates the file's directory when it is missing, so a fresh data directory
+    /// (e.g. <c>.nerf/</c>) works. Nothing for PostgreSQL or an in-memory database.
+    /// </summary>
+    public void EnsureSqliteDirectory()
+    {
+        if (Provider != PersistenceProvider.Sqlite) return;
+        var file = new SqliteConnectionStringBuilder(ConnectionString).DataSource;
+        if (file is "" or ":memory:") return;
+        var directory = Path.GetDirectoryName(Path.GetFullPath(file));
+        if (!string.IsNullOrEmpty(directory)) Directory.CreateDirectory(directory);
     }
 
     private static PersistenceProvider ParseProvider(string? value) => value?.Trim().ToLowerInvariant() switch
