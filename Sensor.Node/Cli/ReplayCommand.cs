@@ -11,7 +11,7 @@ using Spectre.Console;
 namespace NerfEngine.Sensor.Cli;
 
 /// <summary>
-/// <c>Sensor.Node replay --pcap FILE [--speed max|1x|FACTOR] [--file-access mapped|stream] [--json]</c>: replays a capture file
+/// <c>Sensor.Node replay --pcap FILE [--speed max|1x|FACTOR] [--file-access mapped|stream] [--threads 2|1] [--json]</c>: replays a capture file
 /// through the parser, flow tracker and batcher into the transport <c>Transport:Kind</c> selects (in-process with a
 /// local decoding consumer, or a RabbitMQ broker a control node consumes), with a progress bar by
 /// file bytes and a summary table, or with <c>--json</c> a machine-readable summary (including every
@@ -68,6 +68,13 @@ public static class ReplayCommand
         DefaultValueFactory = _ => "mapped",
     }.AcceptOnlyFromAmong("mapped", "stream");
 
+    /// <summary>Threads of a maximum-speed replay: 2 (read-ahead parser beside the tracker) or 1.</summary>
+    public static readonly Option<int> Threads = new Option<int>("--threads")
+    {
+        Description = "Threads for --speed max: 2 (default) parses on a read-ahead thread beside the flow tracker, the fastest by the clock; 1 does everything on one thread, the least CPU per packet.",
+        DefaultValueFactory = _ => ReplayOptions.ReadAheadThreads,
+    }.AcceptOnlyFromAmong("1", "2");
+
     /// <summary>Machine-readable summary on stdout instead of progress and tables.</summary>
     public static readonly Option<bool> Json = new("--json")
     {
@@ -81,6 +88,7 @@ public static class ReplayCommand
         command.Options.Add(Pcap);
         command.Options.Add(Speed);
         command.Options.Add(FileAccess);
+        command.Options.Add(Threads);
         command.Options.Add(Json);
         CommonOptions.AddTo(command);
         command.SetAction(RunAsync);
@@ -167,7 +175,7 @@ public static class ReplayCommand
         publishing.Validate();
         FileInfo file = parse.GetValue(Pcap)!;
         CaptureFileAccess access = parse.GetValue(FileAccess) == "stream" ? CaptureFileAccess.Stream : CaptureFileAccess.Mapped;
-        return new ReplayOptions(file.FullName, parse.GetValue(Speed), flows, publishing, FileAccess: access);
+        return new ReplayOptions(file.FullName, parse.GetValue(Speed), flows, publishing, FileAccess: access, Threads: parse.GetValue(Threads));
     }
 
     private static async Task<ReplaySummary> ShowProgressAsync(IAnsiConsole console, ReplayPipeline pipeline)

@@ -182,6 +182,8 @@ public struct FlowKey : IEquatable<FlowKey>
         hash = Mix(hash, Unsafe.Add(ref words, 4));
         return Mix(hash, Unsafe.Add(ref words, 5));
 
+        // Inlined explicitly: precompiled (ReadyToRun) code left this local function a call per word.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         static ulong Mix(ulong hash, ulong word)
         {
             hash = (hash ^ word) * HashMultiplier;

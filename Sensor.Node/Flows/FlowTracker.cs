@@ -126,6 +126,18 @@ public sealed partial class FlowTracker
     }
 
     /// <summary>
+    /// Asks for the memory the lookup of a keyed packet will touch, in two steps a few packets apart (bucket, then
+    /// entry): a loop over packets already keyed calls <see cref="PrefetchBucket"/> for the packet 2·d ahead and
+    /// <see cref="PrefetchFlow"/> for the one d ahead. Hints only: they change no state and never fault.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void PrefetchBucket(ulong hash) => _table.PrefetchBucket(hash);
+
+    /// <inheritdoc cref="PrefetchBucket"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void PrefetchFlow(ulong hash) => _table.PrefetchEntry(hash);
+
+    /// <summary>
     /// <see cref="Observe{TSink}(in ParsedPacket, long, ref TSink)"/> for an IP packet keyed by
     /// <see cref="KeyOf"/> of this tracker.
     /// </summary>

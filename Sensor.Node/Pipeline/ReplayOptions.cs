@@ -10,6 +10,11 @@ namespace NerfEngine.Sensor.Pipeline;
 /// <param name="Flows">Flow tracker settings (section <c>Flows</c>).</param>
 /// <param name="Publishing">Batching and publishing settings (section <c>Publishing</c>).</param>
 /// <param name="MaxConversations">Rows kept for the per-conversation summary; 0 keeps none.</param>
+/// <param name="Threads">
+/// Threads of a maximum-speed replay: <see cref="ReadAheadThreads"/> (the default) parses on a read-ahead thread beside
+/// the flow tracker, fastest by the clock; <see cref="OneThread"/> does all on one, the least CPU per packet (no
+/// hand-over between cores). Paced replays always use one.
+/// </param>
 /// <param name="DrainTimeout">
 /// How long the end of a replay waits for buffered batches to be published before abandoning them
 /// (counted as failed); null means <see cref="DefaultDrainTimeout"/>.
@@ -21,8 +26,15 @@ public sealed record ReplayOptions(
     PublishingOptions Publishing,
     int MaxConversations = ConversationLedger.DefaultMaxConversations,
     TimeSpan? DrainTimeout = null,
-    CaptureFileAccess FileAccess = CaptureFileAccess.Mapped)
+    CaptureFileAccess FileAccess = CaptureFileAccess.Mapped,
+    int Threads = ReplayOptions.ReadAheadThreads)
 {
+    /// <summary>Everything on one thread.</summary>
+    public const int OneThread = 1;
+
+    /// <summary>A read-ahead thread parses while the replay loop tracks (the default).</summary>
+    public const int ReadAheadThreads = 2;
+
     /// <summary>A transport that has not taken the last batches in this time is not going to.</summary>
     public static readonly TimeSpan DefaultDrainTimeout = TimeSpan.FromSeconds(30);
 

@@ -85,6 +85,12 @@ public sealed partial class ReplayPipeline
     /// </summary>
     private void ReplayAtMaximumSpeed(CaptureFileReader reader, ref ReplayEdgeSink sink, CancellationToken stop)
     {
+        if (_options.Threads == ReplayOptions.OneThread)
+        {
+            ReplayOnOneThread(reader, ref sink, stop);
+            return;
+        }
+
         using var readAhead = new ReadAheadParser(reader, _tracker);
         readAhead.Start();
         while (readAhead.Take(stop) is { } block)
@@ -97,13 +103,34 @@ public sealed partial class ReplayPipeline
         }
     }
 
+    /// <summary>
+    /// No pacing, one thread (<c>--threads 1</c>): the same blocks, filled and processed in turn by this thread, so
+    /// both modes give the same records in the same order and the same output.
+    /// </summary>
+    private void ReplayOnOneThread(CaptureFileReader reader, ref ReplayEdgeSink sink, CancellationToken stop)
+    {
+        var block = new ParsedRecordBlock();
+        do
+        {
+            block.Fill(reader, _tracker);
+            ProcessBlock(block, ref sink);
+            PublishProgress(block.RecordsRead, block.FilePosition);
+            block.ReadError?.Throw();
+            stop.ThrowIfCancellationRequested();
+        }
+        while (!block.IsLast);
+    }
+
     /// <summary>The per-record work of the replay loop, over a block in file order.</summary>
     [MethodImpl(HotPath.Optimize)]
     private void ProcessBlock(ParsedRecordBlock block, ref ReplayEdgeSink sink)
     {
-        for (int i = 0; i < block.Count; i++)
+        int count = block.Count;
+        for (int i = 0; i < count; i++)
         {
             block.Prefetch(i + ParsedRecordBlock.PrefetchRecordsAhead);
+            PrefetchFlowOf(block, i + FlowPrefetchDistance);
+            PrefetchBucketOf(block, i + (2 * FlowPrefetchDistance));
             ref readonly ParsedRecord record = ref block[i];
             Count(record.Outcome, record.IsFragment, record.TimestampNs);
             if (record.IsIp)
@@ -114,6 +141,27 @@ public sealed partial class ReplayPipeline
             {
                 _tracker.Advance(record.TimestampNs, ref sink);
             }
+        }
+    }
+
+    /// <summary>How many records ahead the loop asks for a flow's entry (and twice that for its bucket).</summary>
+    private const int FlowPrefetchDistance = 6;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void PrefetchFlowOf(ParsedRecordBlock block, int index)
+    {
+        if ((uint)index < (uint)block.Count && block[index].IsIp)
+        {
+            _tracker.PrefetchFlow(block[index].Packet.Hash);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void PrefetchBucketOf(ParsedRecordBlock block, int index)
+    {
+        if ((uint)index < (uint)block.Count && block[index].IsIp)
+        {
+            _tracker.PrefetchBucket(block[index].Packet.Hash);
         }
     }
 

@@ -14,7 +14,8 @@ namespace NerfEngine.Sensor.Pipeline;
 /// </summary>
 /// <remarks>
 /// One loop owns the parser counters, tracker and batcher. At maximum speed a read-ahead thread owns
-/// the reader and parses ahead of the loop (<see cref="ReadAheadParser"/>); paced, the loop reads too.
+/// the reader and parses ahead of the loop (<see cref="ReadAheadParser"/>), unless
+/// <see cref="ReplayOptions.Threads"/> is 1; paced, the loop reads too.
 /// Other threads only read counters (<see cref="Stats"/>, <see cref="GetProgress"/>). When the outbox
 /// is full the loop waits or drops as <see cref="PublishingOptions.WhenOutboxFull"/> says (file
 /// replays wait: a file loses nothing by waiting).
@@ -54,6 +55,11 @@ public sealed partial class ReplayPipeline : ICaptureEngine
         ArgumentNullException.ThrowIfNull(publisher);
         ArgumentException.ThrowIfNullOrWhiteSpace(options.Path);
         options.Publishing.Validate();
+        if (options.Threads is not (ReplayOptions.OneThread or ReplayOptions.ReadAheadThreads))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.Threads, "A replay runs on 1 or 2 threads.");
+        }
+
         _options = options;
         _publisher = publisher;
         _time = timeProvider ?? TimeProvider.System;

@@ -135,8 +135,10 @@ public sealed class ReplayCommandTests
         Assert.Equal(1, json.RootElement.GetProperty("conversations").GetArrayLength());
     }
 
-    [Fact]
-    public async Task Mapped_and_streamed_file_access_give_the_same_summary_byte_for_byte()
+    [Theory]
+    [InlineData("--file-access", "stream")]
+    [InlineData("--threads", "1")]
+    public async Task Streamed_file_access_and_one_thread_give_the_default_summary_byte_for_byte(string option, string value)
     {
         // Enough records (about 3 MB) that the streamed reader refills its window many times.
         using TemporaryCapture capture = TemporaryCapture.Write(Enumerable.Range(0, 20_000).Select(i => (At(i * 0.001),
@@ -144,14 +146,25 @@ public sealed class ReplayCommandTests
                 ? TcpFrame($"10.0.{i % 7}.1", (ushort)(1024 + i % 300), "10.9.0.2", 443, i % 50 == 0 ? TcpFlags.Syn : TcpFlags.Ack, payload: i % 1_200)
                 : UdpFrame("fd00::1", (ushort)(1024 + i % 200), "fd00::53", 53, payload: i % 300))));
 
-        (int mappedCode, string mapped, _) = await RunAsync("replay", "--pcap", capture.Path, "--json");
-        (int streamedCode, string streamed, _) = await RunAsync("replay", "--pcap", capture.Path, "--json", "--file-access", "stream");
+        (int defaultCode, string byDefault, _) = await RunAsync("replay", "--pcap", capture.Path, "--json");
+        (int otherCode, string other, _) = await RunAsync("replay", "--pcap", capture.Path, "--json", option, value);
 
-        Assert.Equal(0, mappedCode);
-        Assert.Equal(0, streamedCode);
+        Assert.Equal(0, defaultCode);
+        Assert.Equal(0, otherCode);
         static string WithoutElapsed(string json) => string.Join('\n', json.Split('\n').Where(line => !line.Contains("\"elapsed_seconds\"", StringComparison.Ordinal)));
-        Assert.Contains("\"packets_read\": 20000", mapped, StringComparison.Ordinal);
-        Assert.Equal(WithoutElapsed(mapped), WithoutElapsed(streamed));
+        Assert.Contains("\"packets_read\": 20000", byDefault, StringComparison.Ordinal);
+        Assert.Equal(WithoutElapsed(byDefault), WithoutElapsed(other));
+    }
+
+    [Fact]
+    public async Task A_thread_count_other_than_one_or_two_is_a_usage_error()
+    {
+        using TemporaryCapture capture = TemporaryCapture.Write([(At(0), UdpFrame("10.0.0.1", 1000, "10.0.0.2", 53))]);
+
+        (int exitCode, _, string error) = await RunAsync("replay", "--pcap", capture.Path, "--threads", "4");
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("'4'", error, StringComparison.Ordinal);
     }
 
     private static async Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] args)

@@ -87,6 +87,45 @@ public sealed class ReplayPipelineTests
     }
 
     [Fact]
+    public async Task One_thread_and_a_read_ahead_thread_give_the_same_batches_and_summary()
+    {
+        // Several blocks of records, flows opening and closing across block boundaries.
+        using TemporaryCapture capture = TemporaryCapture.Write(Enumerable.Range(0, 3_000).Select(i => (At(i * 0.2),
+            i % 5 == 0
+                ? TcpFrame("10.0.0.1", (ushort)(40000 + i % 40), "10.0.0.2", 80, i % 200 < 5 ? TcpFlags.Syn : TcpFlags.Fin | TcpFlags.Ack)
+                : UdpFrame($"10.0.{i % 7}.1", (ushort)(1000 + i % 13), "10.0.0.53", 53, payload: i % 300))));
+
+        async Task<(string[] Batches, ReplaySummary Summary)> Run(int threads)
+        {
+            var publisher = new ScriptedPublisher();
+            ReplaySummary summary = await ReplayPipeline.RunAsync(ReplayOptions.For(capture.Path) with { Threads = threads }, publisher);
+            return ([.. publisher.Published.Select(p => p.Batch.ToString())], summary);
+        }
+
+        (string[] oneBatches, ReplaySummary one) = await Run(ReplayOptions.OneThread);
+        (string[] twoBatches, ReplaySummary two) = await Run(ReplayOptions.ReadAheadThreads);
+
+        Assert.True(one.Completed);
+        Assert.Equal(3_000, one.PacketsRead);
+        Assert.NotEmpty(oneBatches);
+        Assert.Equal(twoBatches, oneBatches);
+        Assert.Equal(two.Flows with { ClosesByReason = [], EdgesByKind = [] }, one.Flows with { ClosesByReason = [], EdgesByKind = [] });
+        Assert.Equal(two.Flows.ClosesByReason, one.Flows.ClosesByReason);
+        Assert.Equal(two.Flows.EdgesByKind, one.Flows.EdgesByKind);
+        Assert.Equal(two.ParseOutcomes, one.ParseOutcomes);
+        Assert.Equal(two.Conversations, one.Conversations);
+    }
+
+    [Fact]
+    public void A_replay_on_other_than_one_or_two_threads_is_refused()
+    {
+        var options = ReplayOptions.For("any.pcap") with { Threads = 3 };
+
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => new ReplayPipeline(options, new ScriptedPublisher()));
+        Assert.Contains("1 or 2 threads", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Batches_close_on_event_time_even_when_the_file_is_read_as_fast_as_possible()
     {
         // 400 ms of traffic, one packet every 5 ms: about eight 50 ms windows of event time.
@@ -167,8 +206,10 @@ public sealed class ReplayPipelineTests
         Assert.Equal(2, pipeline.Stats.PacketsCaptured);
     }
 
-    [Fact]
-    public async Task A_corrupt_record_deep_in_a_file_is_an_error_after_every_record_before_it_was_replayed()
+    [Theory]
+    [InlineData(ReplayOptions.OneThread)]
+    [InlineData(ReplayOptions.ReadAheadThreads)]
+    public async Task A_corrupt_record_deep_in_a_file_is_an_error_after_every_record_before_it_was_replayed(int threads)
     {
         // Several read-ahead blocks of records, then a record header no capture could have written.
         const int Records = 1_500;
@@ -180,7 +221,7 @@ public sealed class ReplayPipelineTests
         }
 
         var publisher = new ScriptedPublisher();
-        ReplaySummary summary = await ReplayPipeline.RunAsync(ReplayOptions.For(capture.Path), publisher);
+        ReplaySummary summary = await ReplayPipeline.RunAsync(ReplayOptions.For(capture.Path) with { Threads = threads }, publisher);
 
         Assert.False(summary.Completed);
         Assert.Contains("record claims", summary.Error, StringComparison.Ordinal);
@@ -194,13 +235,15 @@ public sealed class ReplayPipelineTests
         Assert.Equal(At(Records - 1), summary.LastTimestampNs);
     }
 
-    [Fact]
-    public async Task A_stopped_maximum_speed_replay_reports_exactly_the_records_it_processed()
+    [Theory]
+    [InlineData(ReplayOptions.OneThread)]
+    [InlineData(ReplayOptions.ReadAheadThreads)]
+    public async Task A_stopped_maximum_speed_replay_reports_exactly_the_records_it_processed(int threads)
     {
         const int Records = 500_000;
         using TemporaryCapture capture = TemporaryCapture.Write(
             Enumerable.Range(0, Records).Select(i => (At(i * 0.001), UdpFrame("10.0.0.1", (ushort)(1000 + i % 100), "10.0.0.2", 53))));
-        await using var pipeline = new ReplayPipeline(ReplayOptions.For(capture.Path), new ScriptedPublisher());
+        await using var pipeline = new ReplayPipeline(ReplayOptions.For(capture.Path) with { Threads = threads }, new ScriptedPublisher());
 
         await pipeline.StartAsync();
         await pipeline.StopAsync();
