@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every NerfEngine test on real parts. Installs what it needs (Debian packages) and starts
 # the servers it needs (PostgreSQL, RabbitMQ), idempotently, so it works on a fresh machine as root.
-#   scripts/test.sh                 build + all tests
+#   scripts/test.sh                 build + all tests (+ the published-sensor check, scripts/check-published-sensor.sh)
 #   scripts/test.sh --filter EXPR   pass a dotnet test filter (e.g. "FullyQualifiedName~Persistence")
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -48,5 +48,14 @@ read -r passed failed skipped < <(awk '
   END { print p + 0, f + 0, s + 0 }' "$log")
 rm -f "$log"
 if [[ "$status" -ne 0 && "$failed" -eq 0 ]]; then failed=1; fi
+
+# The published sensor (self-contained composite image, as deploy/README.md installs it) replays like the built one.
+if ((${#filter[@]} == 0)); then
+  if bash scripts/check-published-sensor.sh; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1)); status=1
+  fi
+fi
 echo "tests: ${passed} passed, ${failed} failed, ${skipped} skipped"
 exit "$status"
