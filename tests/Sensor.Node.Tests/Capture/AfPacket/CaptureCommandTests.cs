@@ -10,8 +10,6 @@ namespace NerfEngine.Tests.SensorNode.Capture.AfPacket;
 [Collection(LiveCaptureCollection.Name)]
 public sealed class CaptureCommandTests : IDisposable
 {
-    private static readonly string SensorDll = Path.Combine(AppContext.BaseDirectory, "Sensor.Node.dll");
-    private static readonly string Dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
 
     private readonly VethCaptureLink _link = new();
     private readonly ScratchDirectory _scratch = new();
@@ -57,7 +55,7 @@ public sealed class CaptureCommandTests : IDisposable
         // setpriv drops CAP_NET_RAW from the bounding set, so the exec'd process (still uid 0) lacks it.
         ExternalTool.Require("setpriv");
         using Process process = ExternalTool.Start("setpriv", "--bounding-set=-net_raw", "--inh-caps=-net_raw", "--",
-            Dotnet, SensorDll, "capture", "--interface", _link.CaptureInterface, "--duration", "1");
+            SensorExecutable.Dotnet, SensorExecutable.Dll, "capture", "--interface", _link.CaptureInterface, "--duration", "1");
         Task<string> stderr = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         await process.WaitForExitAsync(timeout.Token);
@@ -71,7 +69,7 @@ public sealed class CaptureCommandTests : IDisposable
     {
         string pcap = _scratch.File("flows.pcap");
         TrafficFile.Write(pcap, flows: 8, packetsPerFlow: 10);
-        using Process process = ExternalTool.Start(Dotnet, SensorDll, "capture", "--interface", _link.CaptureInterface, "--json");
+        using Process process = ExternalTool.Start(SensorExecutable.Dotnet, SensorExecutable.Dll, "capture", "--interface", _link.CaptureInterface, "--json");
         Task<string> stdout = process.StandardOutput.ReadToEndAsync();
         Task<string> stderr = process.StandardError.ReadToEndAsync();
         await WaitForBoundRingsAsync(process.Id.ToString(), 1);

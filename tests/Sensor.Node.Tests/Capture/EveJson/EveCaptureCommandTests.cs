@@ -11,8 +11,6 @@ namespace NerfEngine.Tests.SensorNode.Capture.EveJson;
 /// </summary>
 public sealed class EveCaptureCommandTests : IDisposable
 {
-    private static readonly string SensorDll = Path.Combine(AppContext.BaseDirectory, "Sensor.Node.dll");
-    private static readonly string Dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
     private readonly EveScratchFile _file = new();
@@ -23,7 +21,7 @@ public sealed class EveCaptureCommandTests : IDisposable
     public async Task An_unreachable_RabbitMQ_broker_is_one_error_line_and_exit_code_2()
     {
         _file.AppendLines([EveLines.Stats]);
-        using Process sensor = ExternalTool.Start(Dotnet, SensorDll, "capture", "--engine", "eve", "--eve-file", _file.Path, "--duration", "5",
+        using Process sensor = ExternalTool.Start(SensorExecutable.Dotnet, SensorExecutable.Dll, "capture", "--engine", "eve", "--eve-file", _file.Path, "--duration", "5",
             "--set", "Transport:Kind=rabbitmq", "--set", "Transport:RabbitMq:Uri=amqp://nerf:secret@127.0.0.1:1/",
             "--set", "Transport:RabbitMq:ConnectTimeout=00:00:03");
         Task<string> stdout = sensor.StandardOutput.ReadToEndAsync();
@@ -56,7 +54,7 @@ public sealed class EveCaptureCommandTests : IDisposable
             EveLines.Flow("fd00::1", 5353, "fd00::53", 53, "UDP", packets: 2, bytes: 180, second: 4),
         ];
         _file.AppendLines(beforeRotation);
-        using Process sensor = ExternalTool.Start(Dotnet, SensorDll, "capture", "--engine", "eve", "--eve-file", _file.Path,
+        using Process sensor = ExternalTool.Start(SensorExecutable.Dotnet, SensorExecutable.Dll, "capture", "--engine", "eve", "--eve-file", _file.Path,
             "--from", "start", "--json", "--set", "EveJson:Tailer:RotationQuietPeriod=00:00:00.2");
         Task<string> stdout = sensor.StandardOutput.ReadToEndAsync();
         Task<string> stderr = sensor.StandardError.ReadToEndAsync();
@@ -154,7 +152,7 @@ public sealed class EveCaptureCommandTests : IDisposable
 
     private static async Task<(int Code, string Output, string Error)> RunToEndAsync(params string[] arguments)
     {
-        using Process process = ExternalTool.Start(Dotnet, [SensorDll, .. arguments]);
+        using Process process = ExternalTool.Start(SensorExecutable.Dotnet, [SensorExecutable.Dll, .. arguments]);
         Task<string> stdout = process.StandardOutput.ReadToEndAsync();
         Task<string> stderr = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(Patience);

@@ -11,8 +11,6 @@ namespace NerfEngine.Tests.SensorNode.Capture.Xdp;
 [Collection(XdpCollection.Name)]
 public sealed class XdpCaptureCommandTests : IDisposable
 {
-    private static readonly string SensorDll = Path.Combine(AppContext.BaseDirectory, "Sensor.Node.dll");
-    private static readonly string Dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
 
     private readonly VethCaptureLink _link = new();
     private readonly ScratchDirectory _scratch = new();
@@ -66,7 +64,7 @@ public sealed class XdpCaptureCommandTests : IDisposable
         // setpriv drops the capabilities from the bounding set, so the exec'd process (still uid 0) lacks them.
         ExternalTool.Require("setpriv");
         using Process process = ExternalTool.Start("setpriv", "--bounding-set=-bpf,-net_admin,-sys_admin,-perfmon", "--inh-caps=-bpf,-net_admin,-sys_admin,-perfmon", "--",
-            Dotnet, SensorDll, "capture", "--engine", "xdp", "--interface", _link.CaptureInterface, "--duration", "1");
+            SensorExecutable.Dotnet, SensorExecutable.Dll, "capture", "--engine", "xdp", "--interface", _link.CaptureInterface, "--duration", "1");
         Task<string> stderr = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         await process.WaitForExitAsync(timeout.Token);
@@ -79,7 +77,7 @@ public sealed class XdpCaptureCommandTests : IDisposable
     [Fact]
     public async Task A_killed_sensor_leaves_no_program_attached()
     {
-        using Process process = ExternalTool.Start(Dotnet, SensorDll, "capture", "--engine", "xdp", "--interface", _link.CaptureInterface, "--json");
+        using Process process = ExternalTool.Start(SensorExecutable.Dotnet, SensorExecutable.Dll, "capture", "--engine", "xdp", "--interface", _link.CaptureInterface, "--json");
         await XdpLink.WaitUntilAsync(() => XdpLink.AttachedProgram(_link.CaptureInterface) is not null);
 
         process.Kill();
