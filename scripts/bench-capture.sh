@@ -169,12 +169,23 @@ rate() { echo "$1 / $2" | bc -l | xargs printf '%.0f'; }
 ratio() { echo "$1 / $2" | bc -l | xargs printf '%.2f'; }
 load() { cut -d' ' -f1-3 /proc/loadavg; }
 
+# settle_cache FILE: drops FILE from the page cache and reads it back in one sequential pass, so every tool meets
+# the cache state of a capture read from disk (readahead fills it with large folios). Just after the generator wrote
+# it, the file sits in 4 KiB pages, and mapping or reading those costs every tool several times more kernel time.
+settle_cache() {
+  python3 -c 'import os, sys; fd = os.open(sys.argv[1], os.O_RDONLY); os.fsync(fd); os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)' "$1"
+  dd if="$1" of=/dev/null bs=4M status=none
+}
+
 rows=()
 # bench_offline FILE: interleaved rounds of the three tools on FILE; appends table rows.
 bench_offline() {
   local file="$1" n label
   n="$(cat "$file.count")"
   label="$(echo "$n" | awk '{ printf "%.0fM", $1 / 1e6 }') packets ($(du -h "$file" | cut -f1))"
+  log "settling $file in the page cache (evict, one sequential read)"
+  settle_cache "$file"
+  tcpdump -r "$file" -w /dev/null 2>/dev/null
   "$sensor" replay --pcap "$file" --speed max --json >"$work/replay.json" 2>/dev/null
   replayed=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["packets_read"])' "$work/replay.json")
   [[ "$replayed" == "$n" ]] || die "replay read $replayed packets of $file, expected $n"

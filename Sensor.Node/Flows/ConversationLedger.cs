@@ -165,7 +165,12 @@ public sealed class ConversationLedger
             indexes[i] = i;
         }
 
-        Array.Sort(times, indexes);
+        // Rows are added as conversations start, by the event clock, so they are nearly always in order already.
+        if (!IsAscending(times))
+        {
+            Array.Sort(times, indexes);
+        }
+
         for (int start = 0; start < count;)
         {
             int end = start + 1;
@@ -193,6 +198,19 @@ public sealed class ConversationLedger
         }
 
         return conversations;
+    }
+
+    private static bool IsAscending(long[] values)
+    {
+        for (int i = 1; i < values.Length; i++)
+        {
+            if (values[i] < values[i - 1])
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private sealed class Row(FlowKey key, ulong hash, bool originatorIsA, long firstSeenNs)

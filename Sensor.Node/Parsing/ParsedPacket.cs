@@ -105,6 +105,17 @@ public struct ParsedPacket
     [UnscopedRef]
     public readonly ReadOnlySpan<byte> DestinationAddress => ((ReadOnlySpan<byte>)_destination)[..AddressLength];
 
+    /// <summary>
+    /// The source address as all sixteen stored bytes: an IPv4 address is the first four, then zeros (parsing starts
+    /// from a default packet). For the flow key, which copies and orders addresses as whole words.
+    /// </summary>
+    [UnscopedRef]
+    internal readonly ref readonly AddressBytes SourceAddressBytes => ref _source;
+
+    /// <summary>The destination address as all sixteen stored bytes (see <see cref="SourceAddressBytes"/>).</summary>
+    [UnscopedRef]
+    internal readonly ref readonly AddressBytes DestinationAddressBytes => ref _destination;
+
     /// <summary>Allocates an <see cref="IPAddress"/>: for logs and tests, not for the packet path.</summary>
     public readonly IPAddress? GetSourceIPAddress() => AddressLength == 0 ? null : new IPAddress(SourceAddress);
 

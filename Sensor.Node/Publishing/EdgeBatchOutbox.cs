@@ -1,3 +1,4 @@
+using System.Buffers;
 using NerfEngine.Shared.Fabric.Streams;
 using NerfEngine.Shared.Fabric.Transport;
 
@@ -66,6 +67,7 @@ public sealed class EdgeBatchOutbox : IAsyncDisposable
 
         Interlocked.Increment(ref _batchesDropped);
         Interlocked.Add(ref _edgesDropped, batch.EdgeCount);
+        ReturnPayload(batch);
         return false;
     }
 
@@ -115,6 +117,14 @@ public sealed class EdgeBatchOutbox : IAsyncDisposable
         _stopping.Dispose();
     }
 
+    private static void ReturnPayload(OutgoingEdgeBatch batch)
+    {
+        if (batch.PooledPayload is { } payload)
+        {
+            ArrayPool<byte>.Shared.Return(payload);
+        }
+    }
+
     private async Task PublishLoopAsync()
     {
         CancellationToken stopping = _stopping.Token;
@@ -130,9 +140,10 @@ public sealed class EdgeBatchOutbox : IAsyncDisposable
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
-            while (_stage.Reader.TryRead(out OutgoingEdgeBatch? _))
+            while (_stage.Reader.TryRead(out OutgoingEdgeBatch? abandoned))
             {
                 Interlocked.Increment(ref _batchesFailed);
+                ReturnPayload(abandoned);
             }
         }
     }
@@ -155,6 +166,11 @@ public sealed class EdgeBatchOutbox : IAsyncDisposable
             Interlocked.Increment(ref _batchesFailed);
             Volatile.Write(ref _lastError, $"{ex.GetType().Name}: {ex.Message}");
             return;
+        }
+        finally
+        {
+            // Published, refused or failed: the transport no longer reads the payload (it copies before confirming).
+            ReturnPayload(batch);
         }
 
         if (result.IsConfirmed)

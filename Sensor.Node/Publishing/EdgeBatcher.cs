@@ -1,8 +1,10 @@
+using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Google.Protobuf;
 using NerfEngine.Sensor.Parsing;
 using NerfEngine.Shared.Fabric.Transport;
+using NerfEngine.Shared.Messages.Codecs;
 using NerfEngine.Shared.Messages.Records;
 using NerfEngine.Shared.Messages.Wire;
 
@@ -95,8 +97,8 @@ public sealed class EdgeBatcher
             _pendingAddresses.Clear();
         }
 
-        batch.Edges[batch.Count++] = edge;
-        if (batch.Count == batch.Edges.Length)
+        batch.Append(in edge);
+        if (batch.IsFull)
         {
             SealedBySize++;
             Seal(batch);
@@ -159,20 +161,27 @@ public sealed class EdgeBatcher
         _nextDeadlineNs = long.MaxValue;
     }
 
+    /// <summary>
+    /// Serialises the batch into a buffer rented from the shared pool (the outbox returns it once the transport has
+    /// the batch) and hands it over; the packed edges are written out once, never copied into a message first.
+    /// </summary>
     private void Seal(PartitionBatch batch)
     {
-        ReadOnlySpan<GraphEdge> edges = batch.Edges.AsSpan(0, batch.Count);
         ulong sequence = _nextSequence++;
-        EdgeBatch message = EdgeBatch.FromRecords(_options.SensorName, sequence, edges, CollectionsMarshal.AsSpan(batch.Addresses));
-        ulong partitionKey = edges.IsEmpty ? batch.Addresses[0].NodeId : edges[0].DstNode;
+        EdgeBatch message = EdgeBatch.FromPackedEdges(
+            _options.SensorName, sequence, batch.FirstTimestampNs, batch.LastTimestampNs, batch.PackedEdges, CollectionsMarshal.AsSpan(batch.Addresses));
+        ulong partitionKey = batch.Count == 0 ? batch.Addresses[0].NodeId : batch.FirstDestination;
+        int size = message.CalculateSize();
+        byte[] payload = ArrayPool<byte>.Shared.Rent(size);
+        message.WriteTo(payload.AsSpan(0, size));
         var outgoing = new OutgoingEdgeBatch(
             partitionKey,
-            new EdgeBatchMessage(_options.SensorName, sequence, message.ToByteArray()),
+            new EdgeBatchMessage(_options.SensorName, sequence, payload.AsMemory(0, size)),
             batch.Count,
-            message.FirstTimestampNs);
+            message.FirstTimestampNs,
+            PooledPayload: payload);
         _outbox.TryEnqueue(outgoing);
-        batch.Count = 0;
-        batch.Addresses.Clear();
+        batch.Clear();
     }
 
     private void RecomputeDeadline()
@@ -209,12 +218,48 @@ public sealed class EdgeBatcher
         public int PartitionPlusOne;
     }
 
-    /// <summary>The open batch of one partition; its edge array is reused for every batch.</summary>
+    /// <summary>
+    /// The open batch of one partition: its edges packed in wire layout as they arrive (bpf/nerf_records.h), in
+    /// one buffer reused for every batch, with what sealing needs to know of them.
+    /// </summary>
     private sealed class PartitionBatch(int capacity)
     {
-        public GraphEdge[] Edges { get; } = new GraphEdge[capacity];
+        private readonly byte[] _packed = new byte[GraphEdgeCodec.ByteCount(capacity)];
+
         public List<NodeAddress> Addresses { get; } = new(capacity: 64);
-        public int Count { get; set; }
+        public int Count { get; private set; }
+        public bool IsFull => Count == capacity;
         public long OpenedAtNs { get; set; }
+
+        /// <summary>Destination node of the first edge: every edge of the batch maps to its partition.</summary>
+        public ulong FirstDestination { get; private set; }
+
+        /// <summary>Smallest and largest edge timestamp; both 0 while the batch is empty.</summary>
+        public ulong FirstTimestampNs { get; private set; }
+        public ulong LastTimestampNs { get; private set; }
+
+        public ReadOnlyMemory<byte> PackedEdges => _packed.AsMemory(0, GraphEdgeCodec.ByteCount(Count));
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Append(in GraphEdge edge)
+        {
+            GraphEdgeCodec.Write(new ReadOnlySpan<GraphEdge>(in edge), _packed.AsSpan(Count * GraphEdgeCodec.RecordSize));
+            if (Count++ == 0)
+            {
+                FirstDestination = edge.DstNode;
+                FirstTimestampNs = LastTimestampNs = edge.TimestampNs;
+                return;
+            }
+
+            FirstTimestampNs = Math.Min(FirstTimestampNs, edge.TimestampNs);
+            LastTimestampNs = Math.Max(LastTimestampNs, edge.TimestampNs);
+        }
+
+        public void Clear()
+        {
+            Count = 0;
+            FirstTimestampNs = LastTimestampNs = 0;
+            Addresses.Clear();
+        }
     }
 }

@@ -7,4 +7,9 @@ namespace NerfEngine.Sensor.Publishing;
 /// <param name="Message">The serialised EdgeBatch with its transport headers.</param>
 /// <param name="EdgeCount">Edges inside, so drops can be counted in edges as well as batches.</param>
 /// <param name="FirstTimestampNs">Smallest edge timestamp in the batch.</param>
-public sealed record OutgoingEdgeBatch(ulong PartitionKey, EdgeBatchMessage Message, int EdgeCount, ulong FirstTimestampNs);
+/// <param name="PooledPayload">
+/// The array from <see cref="System.Buffers.ArrayPool{T}.Shared"/> behind <see cref="EdgeBatchMessage.Payload"/>, or null
+/// when the payload is not pooled. The outbox returns it once the transport is done with the batch (published,
+/// refused, failed, dropped or abandoned); a transport copies the payload before it confirms.
+/// </param>
+public sealed record OutgoingEdgeBatch(ulong PartitionKey, EdgeBatchMessage Message, int EdgeCount, ulong FirstTimestampNs, byte[]? PooledPayload = null);

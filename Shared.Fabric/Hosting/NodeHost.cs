@@ -81,14 +81,15 @@ public static class NodeHost
     /// </summary>
     public static IConfigurationRoot BuildConfiguration(IReadOnlyDictionary<string, string?>? overrides = null, string? contentRoot = null)
     {
-        var configuration = new ConfigurationManager();
+        // A builder, not a ConfigurationManager: the manager reloads every source each time one is added.
+        var configuration = new ConfigurationBuilder();
         configuration.SetBasePath(contentRoot ?? AppContext.BaseDirectory);
         AddLayers(configuration, Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT") ?? "Production", overrides);
-        return configuration;
+        return configuration.Build();
     }
 
     /// <summary>appsettings.json &lt; appsettings.{env}.json &lt; --config file &lt; NERF__* &lt; --set.</summary>
-    private static void AddLayers(IConfigurationManager configuration, string environmentName, IReadOnlyDictionary<string, string?>? overrides)
+    private static void AddLayers(IConfigurationBuilder configuration, string environmentName, IReadOnlyDictionary<string, string?>? overrides)
     {
         configuration.Sources.Clear();
         configuration

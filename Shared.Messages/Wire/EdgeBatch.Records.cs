@@ -44,6 +44,37 @@ public sealed partial class EdgeBatch
     }
 
     /// <summary>
+    /// A batch around edges a producer packed as they arrived (<see cref="GraphEdgeCodec.Write"/>), for
+    /// serialising at once: <paramref name="packedEdges"/> is wrapped, not copied, so it must not change
+    /// until the batch has been written out. <paramref name="firstTimestampNs"/> and
+    /// <paramref name="lastTimestampNs"/> are the smallest and largest edge timestamp (0 and 0 when empty),
+    /// as <see cref="FromRecords"/> computes them.
+    /// </summary>
+    /// <exception cref="RecordFormatException">The bytes are not a whole number of records.</exception>
+    public static EdgeBatch FromPackedEdges(
+        string sensorId,
+        ulong batchSequence,
+        ulong firstTimestampNs,
+        ulong lastTimestampNs,
+        ReadOnlyMemory<byte> packedEdges,
+        ReadOnlySpan<NodeAddress> nodeAddresses = default)
+    {
+        ArgumentNullException.ThrowIfNull(sensorId);
+        int edgeCount = GraphEdgeCodec.CountRecords(packedEdges.Span);
+        return new EdgeBatch
+        {
+            SensorId = sensorId,
+            BatchSequence = batchSequence,
+            FirstTimestampNs = firstTimestampNs,
+            LastTimestampNs = lastTimestampNs,
+            EdgeCount = (uint)edgeCount,
+            Edges = UnsafeByteOperations.UnsafeWrap(packedEdges),
+            NodeAddressCount = (uint)nodeAddresses.Length,
+            NodeAddresses = UnsafeByteOperations.UnsafeWrap(NodeAddressCodec.ToBytes(nodeAddresses)),
+        };
+    }
+
+    /// <summary>
     /// Views the packed edges without copying where the host allows it (see
     /// <see cref="GraphEdgeCodec.TryView"/>); otherwise copies them into a new array.
     /// </summary>

@@ -29,8 +29,8 @@ public sealed record EveTailerOptions
     /// </summary>
     public static readonly TimeSpan DefaultRotationQuietPeriod = TimeSpan.FromSeconds(1);
 
-    /// <summary>The eve.json file to follow (required).</summary>
-    public required string Path { get; init; }
+    /// <summary>The eve.json file to follow (required: <see cref="Validate"/> refuses an empty path).</summary>
+    public string Path { get; init; } = "";
 
     /// <summary>Where reading starts in the file found at start-up; a file created later is read from its start.</summary>
     public EveTailStart Start { get; init; } = EveTailStart.End;

@@ -47,8 +47,8 @@ public sealed record XdpCaptureOptions
     /// <summary>How long a stop waits for buffered batches to be published.</summary>
     public static readonly TimeSpan DefaultDrainTimeout = TimeSpan.FromSeconds(10);
 
-    /// <summary>The interface to attach to (required).</summary>
-    public required string Interface { get; init; }
+    /// <summary>The interface to attach to (required: <see cref="Validate"/> refuses an empty name).</summary>
+    public string Interface { get; init; } = "";
 
     /// <summary>Native, generic, or native falling back to generic.</summary>
     public XdpAttachMode Mode { get; init; } = XdpAttachMode.Auto;

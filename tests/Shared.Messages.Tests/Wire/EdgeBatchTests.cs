@@ -2,6 +2,7 @@ using System.Net;
 using FsCheck;
 using FsCheck.Fluent;
 using Google.Protobuf;
+using NerfEngine.Shared.Messages.Codecs;
 using NerfEngine.Shared.Messages.Records;
 using NerfEngine.Shared.Messages.Wire;
 using NerfEngine.Tests.SharedMessages.Codecs;
@@ -47,6 +48,30 @@ public sealed class EdgeBatchTests
                 return batch.ReadEdges().SequenceEqual(edges) && batch.EdgeCount == edges.Length;
             })
             .QuickCheckThrowOnFailure();
+    }
+
+    [Fact]
+    public void A_batch_of_edges_packed_as_they_arrived_serialises_exactly_as_one_built_from_the_records()
+    {
+        Prop.ForAll(RecordGenerators.EdgeArrays(), edges =>
+            {
+                NodeAddress[] addresses = [NodeAddress.FromIPAddress(IPAddress.Parse("192.0.2.7"))];
+                byte[] packed = new byte[GraphEdgeCodec.ByteCount(edges.Length)];
+                GraphEdgeCodec.Write(edges, packed);
+                ulong first = edges.Length == 0 ? 0 : edges.Min(e => e.TimestampNs);
+                ulong last = edges.Length == 0 ? 0 : edges.Max(e => e.TimestampNs);
+
+                byte[] fromPacked = EdgeBatch.FromPackedEdges("s", 9, first, last, packed, addresses).ToByteArray();
+                byte[] fromRecords = EdgeBatch.FromRecords("s", 9, edges, addresses).ToByteArray();
+                return fromPacked.AsSpan().SequenceEqual(fromRecords);
+            })
+            .QuickCheckThrowOnFailure();
+    }
+
+    [Fact]
+    public void Packed_edges_that_are_not_whole_records_are_refused()
+    {
+        Assert.Throws<RecordFormatException>(() => EdgeBatch.FromPackedEdges("s", 0, 0, 0, new byte[GraphEdgeCodec.RecordSize + 1]));
     }
 
     [Fact]
