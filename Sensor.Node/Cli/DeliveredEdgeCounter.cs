@@ -5,7 +5,7 @@ namespace NerfEngine.Sensor.Cli;
 
 /// <summary>
 /// The consumer end of a stand-alone replay: subscribes to every partition of the in-process
-/// transport, decodes each EdgeBatch (so a replay proves the wire format end to end), counts it and
+/// transport, decodes each EdgeBatch in place (<see cref="EdgeBatchView"/>: so a replay proves the wire format end to end), counts it and
 /// acks it. Without a consumer the transport would fill and the outbox would start dropping.
 /// </summary>
 internal sealed class DeliveredEdgeCounter
@@ -35,14 +35,13 @@ internal sealed class DeliveredEdgeCounter
     {
         try
         {
-            EdgeBatch batch = EdgeBatch.Parser.ParseFrom(delivery.Message.Payload.Span);
-            int edges = batch.GetEdges().Length;
-            int addresses = batch.ReadNodeAddresses().Length;
+            // Read in place: the records are counted and checked, not copied out of the delivery.
+            EdgeBatchView batch = EdgeBatchView.Parse(delivery.Message.Payload.Span);
             Interlocked.Increment(ref _batches);
-            Interlocked.Add(ref _edges, edges);
-            Interlocked.Add(ref _nodeAddresses, addresses);
+            Interlocked.Add(ref _edges, batch.EdgeCount);
+            Interlocked.Add(ref _nodeAddresses, batch.NodeAddressCount);
         }
-        catch (Exception ex) when (ex is Google.Protobuf.InvalidProtocolBufferException or FormatException)
+        catch (FormatException)
         {
             Interlocked.Increment(ref _malformed);
         }
