@@ -78,25 +78,30 @@ public struct FlowKey : IEquatable<FlowKey>
     /// The key of an IP packet; <paramref name="senderIsA"/> tells which side sent it. Only call for
     /// packets with <see cref="ParsedPacket.IpVersion"/> 4 or 6.
     /// </summary>
-    [MethodImpl(HotPath.Optimize)]
     public static FlowKey FromPacket(in ParsedPacket packet, bool vlanAware, out bool senderIsA)
     {
-        Debug.Assert(packet.IpVersion is 4 or 6 && packet.AddressLength is 4 or 16, "FlowKey needs an IP packet");
-        var key = default(FlowKey);
-        key._protocol = packet.Protocol;
-        key._ipVersion = packet.IpVersion;
-        if (vlanAware)
-        {
-            key._outerVlanId = packet.OuterVlanId;
-            key._innerVlanId = packet.InnerVlanId;
-        }
+        Create(in packet, vlanAware, seed: 0, out FlowKey key, out _, out senderIsA);
+        return key;
+    }
 
+    /// <summary>
+    /// <see cref="FromPacket"/> and <see cref="GetHash"/> in one pass, writing the key where the caller keeps it.
+    /// The six words are put together in registers, stored once and hashed from the registers: assembling the key
+    /// field by field and then reading it back as words made the processor wait for each narrow store to land
+    /// before the wide read could see it, on every packet.
+    /// </summary>
+    [MethodImpl(HotPath.Optimize)]
+    public static void Create(in ParsedPacket packet, bool vlanAware, ulong seed, out FlowKey key, out ulong hash, out bool senderIsA)
+    {
+        Debug.Assert(packet.IpVersion is 4 or 6 && packet.AddressLength is 4 or 16, "FlowKey needs an IP packet");
+        uint fragmentId = 0;
         ushort sourcePort = 0;
         ushort destinationPort = 0;
+        byte isFragment = 0;
         if (packet.IsFragment && packet.FragmentOffset != 0)
         {
-            key._isFragment = 1;
-            key._fragmentId = packet.FragmentId;
+            isFragment = 1;
+            fragmentId = packet.FragmentId;
         }
         else
         {
@@ -104,26 +109,51 @@ public struct FlowKey : IEquatable<FlowKey>
             destinationPort = packet.DestinationPort;
         }
 
+        ushort outerVlan = vlanAware ? packet.OuterVlanId : (ushort)0;
+        ushort innerVlan = vlanAware ? packet.InnerVlanId : (ushort)0;
         ref readonly AddressBytes source = ref packet.SourceAddressBytes;
         ref readonly AddressBytes destination = ref packet.DestinationAddressBytes;
         int order = CompareAddresses(in source, in destination);
         senderIsA = order < 0 || (order == 0 && sourcePort <= destinationPort);
-        if (senderIsA)
+        if (!BitConverter.IsLittleEndian)
         {
-            key._addressA = source;
-            key._addressB = destination;
-            key._portA = sourcePort;
-            key._portB = destinationPort;
-        }
-        else
-        {
-            key._addressA = destination;
-            key._addressB = source;
-            key._portA = destinationPort;
-            key._portB = sourcePort;
+            key = default;
+            key._protocol = packet.Protocol;
+            key._ipVersion = packet.IpVersion;
+            key._outerVlanId = outerVlan;
+            key._innerVlanId = innerVlan;
+            key._isFragment = isFragment;
+            key._fragmentId = fragmentId;
+            key._addressA = senderIsA ? source : destination;
+            key._addressB = senderIsA ? destination : source;
+            key._portA = senderIsA ? sourcePort : destinationPort;
+            key._portB = senderIsA ? destinationPort : sourcePort;
+            hash = key.GetHash(seed);
+            return;
         }
 
-        return key;
+        // Little-endian words of the layout: addresses A and B, then (fragment id, port A, port B), then
+        // (outer VLAN, inner VLAN, protocol, IP version, fragment flag, reserved 0).
+        ulong a0 = NativeWord(in source, 0), a1 = NativeWord(in source, 1);
+        ulong b0 = NativeWord(in destination, 0), b1 = NativeWord(in destination, 1);
+        ushort portA = sourcePort, portB = destinationPort;
+        if (!senderIsA)
+        {
+            (a0, a1, b0, b1) = (b0, b1, a0, a1);
+            (portA, portB) = (portB, portA);
+        }
+
+        ulong w4 = fragmentId | ((ulong)portA << 32) | ((ulong)portB << 48);
+        ulong w5 = outerVlan | ((ulong)innerVlan << 16) | ((ulong)packet.Protocol << 32) | ((ulong)packet.IpVersion << 40) | ((ulong)isFragment << 48);
+        Unsafe.SkipInit(out key);
+        ref ulong words = ref Words(in key);
+        words = a0;
+        Unsafe.Add(ref words, 1) = a1;
+        Unsafe.Add(ref words, 2) = b0;
+        Unsafe.Add(ref words, 3) = b1;
+        Unsafe.Add(ref words, 4) = w4;
+        Unsafe.Add(ref words, 5) = w5;
+        hash = HashWords(seed, a0, a1, b0, b1, w4, w5);
     }
 
     /// <summary>
@@ -141,9 +171,14 @@ public struct FlowKey : IEquatable<FlowKey>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ulong BigEndianWord(in AddressBytes address, int index)
     {
-        ulong word = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref Unsafe.As<AddressBytes, byte>(ref Unsafe.AsRef(in address)), index * sizeof(ulong)));
+        ulong word = NativeWord(in address, index);
         return BitConverter.IsLittleEndian ? BinaryPrimitives.ReverseEndianness(word) : word;
     }
+
+    /// <summary>Word <paramref name="index"/> (0 or 1) of an address in the host's byte order, as memory holds it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong NativeWord(in AddressBytes address, int index) =>
+        Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref Unsafe.As<AddressBytes, byte>(ref Unsafe.AsRef(in address)), index * sizeof(ulong)));
 
     /// <summary>The same key with the fragment id cleared: all non-first fragments of one address pair.</summary>
     public readonly FlowKey WithoutFragmentId()
@@ -164,12 +199,19 @@ public struct FlowKey : IEquatable<FlowKey>
     public readonly ulong GetHash(ulong seed)
     {
         ref ulong words = ref Words(in this);
-        ulong hash = Mix(seed, words);
-        hash = Mix(hash, Unsafe.Add(ref words, 1));
-        hash = Mix(hash, Unsafe.Add(ref words, 2));
-        hash = Mix(hash, Unsafe.Add(ref words, 3));
-        hash = Mix(hash, Unsafe.Add(ref words, 4));
-        return Mix(hash, Unsafe.Add(ref words, 5));
+        return HashWords(seed, words, Unsafe.Add(ref words, 1), Unsafe.Add(ref words, 2), Unsafe.Add(ref words, 3), Unsafe.Add(ref words, 4), Unsafe.Add(ref words, 5));
+    }
+
+    /// <summary>The hash of six key words (see <see cref="GetHash"/>), for callers that hold them in registers.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong HashWords(ulong seed, ulong w0, ulong w1, ulong w2, ulong w3, ulong w4, ulong w5)
+    {
+        ulong hash = Mix(seed, w0);
+        hash = Mix(hash, w1);
+        hash = Mix(hash, w2);
+        hash = Mix(hash, w3);
+        hash = Mix(hash, w4);
+        return Mix(hash, w5);
 
         // Inlined explicitly: precompiled (ReadyToRun) code left this local function a call per word.
         [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -117,8 +117,7 @@ public sealed partial class FlowTracker
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void KeyOf(in ParsedPacket packet, out KeyedPacket keyed)
     {
-        keyed.Key = FlowKey.FromPacket(in packet, _vlanAware, out keyed.SenderIsA);
-        keyed.Hash = keyed.Key.GetHash(_seed);
+        FlowKey.Create(in packet, _vlanAware, _seed, out keyed.Key, out keyed.Hash, out keyed.SenderIsA);
         keyed.IpBytes = (uint)packet.IpTotalLength;
         keyed.FrameBytes = (uint)packet.FrameLength;
         keyed.TcpFlags = packet.Protocol == IpProtocols.Tcp && packet.HasTransportHeader ? packet.TcpFlags : TcpFlags.None;

@@ -32,7 +32,7 @@ internal struct ParsedRecord
 internal sealed class ParsedRecordBlock
 {
     /// <summary>Records per block: enough that handing a block over costs little per record, few enough to stay in cache.</summary>
-    public const int Capacity = 512;
+    public const int Capacity = 2048;
 
     /// <summary>How many records ahead the consuming loop asks for a record's cache lines (they were written on the other core).</summary>
     public const int PrefetchRecordsAhead = 8;
