@@ -52,7 +52,7 @@ internal static class ReplayJsonWriter
         json.WriteNumber("elapsed_seconds", summary.Elapsed.TotalSeconds);
         json.WriteNumber("packets_read", summary.PacketsRead);
         json.WriteNumber("file_bytes", summary.FileLength);
-        Span<byte> time = stackalloc byte[TimeLength];
+        Span<byte> time = stackalloc byte[ConversationJsonRow.TimeLength];
         WriteTime(json, Names.FirstPacket, summary.FirstTimestampNs, time);
         WriteTime(json, Names.LastPacket, summary.LastTimestampNs, time);
         WriteCapture(json, summary.Capture);
@@ -163,28 +163,22 @@ internal static class ReplayJsonWriter
     }
 
     /// <summary>
-    /// One object per conversation: the bulk of a large summary (tens of thousands of rows), so names are
-    /// pre-encoded, addresses and times are formatted straight into UTF-8, and flag names are formatted
-    /// once per distinct value. Written out in chunks as it goes.
+    /// One object per conversation (<see cref="ConversationJsonRow"/>): the bulk of a large summary, tens of thousands
+    /// of rows, written out in chunks as it goes.
     /// </summary>
     private static void WriteConversations(Utf8JsonWriter json, ChunkedOutput chunks, ReplaySummary summary)
     {
         json.WriteNumber("conversations_omitted", summary.OmittedConversations);
         json.WriteStartArray("conversations");
-        Span<byte> text = stackalloc byte[64];
         // One compact line per conversation: a capture's table has as many rows as it has conversations (100,000 in a
         // 2 GB capture), and indenting every field made the table half whitespace and the slowest part of the summary.
-        var rowBuffer = new ArrayBufferWriter<byte>(1024);
-        using var row = new Utf8JsonWriter(rowBuffer, new JsonWriterOptions { SkipValidation = true });
+        Span<byte> row = stackalloc byte[RowIndent.Length + ConversationJsonRow.MaxLength];
+        RowIndent.CopyTo(row);
         foreach (Conversation c in summary.Conversations)
         {
             // A raw value is copied as it is, leading whitespace included: that puts each row on a line of its own.
-            rowBuffer.Write(RowIndent);
-            WriteConversation(row, c, text);
-            row.Flush();
-            json.WriteRawValue(rowBuffer.WrittenSpan, skipInputValidation: true);
-            rowBuffer.ResetWrittenCount();
-            row.Reset();
+            int length = ConversationJsonRow.Write(c, row[RowIndent.Length..]);
+            json.WriteRawValue(row[..(RowIndent.Length + length)], skipInputValidation: true);
             if (json.BytesPending >= OutputChunkBytes)
             {
                 json.Flush();
@@ -198,100 +192,18 @@ internal static class ReplayJsonWriter
     /// <summary>A new line and the indentation of the conversation array's elements.</summary>
     private static ReadOnlySpan<byte> RowIndent => "\n    "u8;
 
-    private static void WriteConversation(Utf8JsonWriter json, Conversation c, Span<byte> text)
+    /// <summary>A time as <see cref="FormatTime"/> writes it, digit by digit straight into UTF-8 when it is after 1970.</summary>
+    private static void WriteTime(Utf8JsonWriter json, JsonEncodedText name, long unixNs, Span<byte> text)
     {
-        json.WriteStartObject();
-        WriteAddress(json, Names.Src, c.Source, text);
-        WriteAddress(json, Names.Dst, c.Destination, text);
-        json.WriteNumber(Names.SrcPort, c.SourcePort);
-        json.WriteNumber(Names.DstPort, c.DestinationPort);
-        json.WriteNumber(Names.Protocol, c.Protocol);
-        json.WriteNumber(Names.IpVersion, c.IpVersion);
-        json.WriteNumber(Names.Vlan, c.OuterVlanId);
-        json.WriteNumber(Names.InnerVlan, c.InnerVlanId);
-        json.WriteBoolean(Names.Fragments, c.IsFragments);
-        json.WriteNumber(Names.PacketsSrcToDst, c.Forward.Packets);
-        json.WriteNumber(Names.FrameBytesSrcToDst, c.Forward.FrameBytes);
-        json.WriteNumber(Names.IpBytesSrcToDst, c.Forward.IpBytes);
-        json.WriteNumber(Names.PacketsDstToSrc, c.Reverse.Packets);
-        json.WriteNumber(Names.FrameBytesDstToSrc, c.Reverse.FrameBytes);
-        json.WriteNumber(Names.IpBytesDstToSrc, c.Reverse.IpBytes);
-        json.WriteString(Names.TcpFlagsSrcToDst, FlagsText(c.Forward.TcpFlags));
-        json.WriteString(Names.TcpFlagsDstToSrc, FlagsText(c.Reverse.TcpFlags));
-        WriteTime(json, Names.FirstSeen, c.FirstSeenNs, text);
-        WriteTime(json, Names.LastSeen, c.LastSeenNs, text);
-        json.WriteNumber(Names.Flows, c.FlowCount);
-        json.WriteEndObject();
-    }
-
-    private static void WriteAddress(Utf8JsonWriter json, JsonEncodedText name, IPAddress address, Span<byte> text)
-    {
-        if (address.TryFormat(text, out int length))
+        if (ConversationJsonRow.TryWriteTime(unixNs, text))
         {
-            json.WriteString(name, text[..length]);
+            json.WriteString(name, text[..ConversationJsonRow.TimeLength]);
         }
         else
         {
-            json.WriteString(name, address.ToString());
-        }
-    }
-
-    /// <summary>Bytes of a time as <see cref="WriteTime"/> writes it: 2023-11-14T22:13:20.000000000Z.</summary>
-    private const int TimeLength = 30;
-
-    /// <summary>What <see cref="FormatTime"/> writes, digit by digit straight into UTF-8 (twice per row, so no format strings).</summary>
-    private static void WriteTime(Utf8JsonWriter json, JsonEncodedText name, long unixNs, Span<byte> text)
-    {
-        if (unixNs < 0)
-        {
             json.WriteString(name, FormatTime(unixNs));
-            return;
-        }
-
-        long seconds = Math.DivRem(unixNs, 1_000_000_000, out long nanos);
-        DateTime time = DateTime.UnixEpoch.AddTicks(seconds * TimeSpan.TicksPerSecond);
-        (int year, int month, int day) = time;
-        Digits(text[..4], year);
-        text[4] = (byte)'-';
-        Digits(text.Slice(5, 2), month);
-        text[7] = (byte)'-';
-        Digits(text.Slice(8, 2), day);
-        text[10] = (byte)'T';
-        Digits(text.Slice(11, 2), time.Hour);
-        text[13] = (byte)':';
-        Digits(text.Slice(14, 2), time.Minute);
-        text[16] = (byte)':';
-        Digits(text.Slice(17, 2), time.Second);
-        text[19] = (byte)'.';
-        Digits(text.Slice(20, 9), (int)nanos);
-        text[29] = (byte)'Z';
-        json.WriteString(name, text[..TimeLength]);
-
-        static void Digits(Span<byte> destination, int value)
-        {
-            for (int i = destination.Length - 1; i >= 0; i--)
-            {
-                destination[i] = (byte)('0' + value % 10);
-                value /= 10;
-            }
         }
     }
-
-    /// <summary>TCP flags as <see cref="Enum.ToString()"/> names them, formatted once per distinct value.</summary>
-    private static string FlagsText(TcpFlags flags)
-    {
-        uint index = (uint)flags;
-        if (index >= (uint)FlagsTexts.Length)
-        {
-            return flags.ToString();
-        }
-
-        // A race only formats a value twice: a reference store is atomic.
-        return FlagsTexts[index] ??= flags.ToString();
-    }
-
-    /// <summary>One slot per combination of the nine TCP flag bits.</summary>
-    private static readonly string?[] FlagsTexts = new string?[(int)TcpFlags.Ae << 1];
 
     /// <summary>
     /// The JSON writer's buffer, drained into the output piece by piece. When the output is the console
@@ -335,31 +247,11 @@ internal static class ReplayJsonWriter
         public void Dispose() => _standardOutput?.Dispose();
     }
 
-    /// <summary>Property names of a conversation row, encoded once.</summary>
+    /// <summary>Property names written with <see cref="WriteTime"/>, encoded once.</summary>
     private static class Names
     {
         public static readonly JsonEncodedText FirstPacket = JsonEncodedText.Encode("first_packet");
         public static readonly JsonEncodedText LastPacket = JsonEncodedText.Encode("last_packet");
-        public static readonly JsonEncodedText Src = JsonEncodedText.Encode("src");
-        public static readonly JsonEncodedText Dst = JsonEncodedText.Encode("dst");
-        public static readonly JsonEncodedText SrcPort = JsonEncodedText.Encode("src_port");
-        public static readonly JsonEncodedText DstPort = JsonEncodedText.Encode("dst_port");
-        public static readonly JsonEncodedText Protocol = JsonEncodedText.Encode("protocol");
-        public static readonly JsonEncodedText IpVersion = JsonEncodedText.Encode("ip_version");
-        public static readonly JsonEncodedText Vlan = JsonEncodedText.Encode("vlan");
-        public static readonly JsonEncodedText InnerVlan = JsonEncodedText.Encode("inner_vlan");
-        public static readonly JsonEncodedText Fragments = JsonEncodedText.Encode("fragments");
-        public static readonly JsonEncodedText PacketsSrcToDst = JsonEncodedText.Encode("packets_src_to_dst");
-        public static readonly JsonEncodedText FrameBytesSrcToDst = JsonEncodedText.Encode("frame_bytes_src_to_dst");
-        public static readonly JsonEncodedText IpBytesSrcToDst = JsonEncodedText.Encode("ip_bytes_src_to_dst");
-        public static readonly JsonEncodedText PacketsDstToSrc = JsonEncodedText.Encode("packets_dst_to_src");
-        public static readonly JsonEncodedText FrameBytesDstToSrc = JsonEncodedText.Encode("frame_bytes_dst_to_src");
-        public static readonly JsonEncodedText IpBytesDstToSrc = JsonEncodedText.Encode("ip_bytes_dst_to_src");
-        public static readonly JsonEncodedText TcpFlagsSrcToDst = JsonEncodedText.Encode("tcp_flags_src_to_dst");
-        public static readonly JsonEncodedText TcpFlagsDstToSrc = JsonEncodedText.Encode("tcp_flags_dst_to_src");
-        public static readonly JsonEncodedText FirstSeen = JsonEncodedText.Encode("first_seen");
-        public static readonly JsonEncodedText LastSeen = JsonEncodedText.Encode("last_seen");
-        public static readonly JsonEncodedText Flows = JsonEncodedText.Encode("flows");
     }
 
     private static void WriteNullable(Utf8JsonWriter json, string name, string? value)
