@@ -45,7 +45,9 @@ public sealed record Conversation(
 /// only counted (<see cref="OmittedConversations"/>, <see cref="OmittedPackets"/>), so a huge capture
 /// cannot exhaust memory through its summary.
 /// </summary>
-/// <remarks>Allocates per new conversation, never per packet; not used on live capture paths.</remarks>
+/// <remarks>Rows are structs in one array that doubles as it fills (a 2 GB capture has 100,000 conversations: as
+/// objects they were as many allocations, promoted through every generation); never allocates per packet; not used
+/// on live capture paths.</remarks>
 public sealed class ConversationLedger
 {
     /// <summary>Default row bound: plenty for a readable report, about 20 MB at most.</summary>
@@ -54,8 +56,10 @@ public sealed class ConversationLedger
     /// <summary>Fixed: the ledger's bucket layout never shows in its output, so no per-run seed is needed.</summary>
     private const ulong HashSeed = 0x6E65_7266_6C65_6467;
 
-    /// <summary>Rows in insertion order; <see cref="_buckets"/> index into it.</summary>
-    private readonly List<Row> _order = [];
+    /// <summary>Rows in insertion order, [0, <see cref="Count"/>); <see cref="_buckets"/> index into it.</summary>
+    private Row[] _rows = new Row[InitialRows];
+
+    private const int InitialRows = 256;
 
     /// <summary>
     /// Open addressing (linear probing, load at most one half) from key hash to row index + 1, 0 = empty.
@@ -76,7 +80,7 @@ public sealed class ConversationLedger
     public int MaxConversations { get; }
 
     /// <summary>Rows kept so far.</summary>
-    public int Count => _order.Count;
+    public int Count { get; private set; }
 
     /// <summary>Conversations not kept because the ledger was full.</summary>
     public long OmittedConversations { get; private set; }
@@ -92,34 +96,41 @@ public sealed class ConversationLedger
         ulong hash = key.GetHash(HashSeed);
         int mask = _buckets.Length - 1;
         int bucket = (int)hash & mask;
-        Row? row = null;
+        int found = -1;
         for (int index; (index = _buckets[bucket] - 1) >= 0; bucket = (bucket + 1) & mask)
         {
-            Row candidate = _order[index];
+            ref Row candidate = ref _rows[index];
             if (candidate.Hash == hash && candidate.Key.Equals(key))
             {
-                row = candidate;
+                found = index;
                 break;
             }
         }
 
-        if (row is null)
+        if (found < 0)
         {
-            if (_order.Count >= MaxConversations)
+            if (Count >= MaxConversations)
             {
                 OmittedConversations++;
                 OmittedPackets += (long)(flow.Forward.Packets + flow.Reverse.Packets);
                 return;
             }
 
-            row = new Row(key, hash, flow.OriginatorIsA, flow.FirstSeenNs);
-            _order.Add(row);
-            _buckets[bucket] = _order.Count;
-            if (_order.Count * 2 > _buckets.Length)
+            if (Count == _rows.Length)
+            {
+                Array.Resize(ref _rows, (int)Math.Min((long)_rows.Length * 2, Math.Max(MaxConversations, 1)));
+            }
+
+            found = Count++;
+            _rows[found] = new Row(key, hash, flow.OriginatorIsA, flow.FirstSeenNs);
+            _buckets[bucket] = Count;
+            if (Count * 2 > _buckets.Length)
             {
                 Rehash(_buckets.Length * 2);
             }
         }
+
+        ref Row row = ref _rows[found];
 
         // Totals are kept per canonical side so instances with different originators still add up.
         FlowDirectionTotals fromA = flow.OriginatorIsA ? flow.Forward : flow.Reverse;
@@ -135,9 +146,9 @@ public sealed class ConversationLedger
     {
         _buckets = new int[bucketCount];
         int mask = bucketCount - 1;
-        for (int i = 0; i < _order.Count; i++)
+        for (int i = 0; i < Count; i++)
         {
-            int bucket = (int)_order[i].Hash & mask;
+            int bucket = (int)_rows[i].Hash & mask;
             while (_buckets[bucket] != 0)
             {
                 bucket = (bucket + 1) & mask;
@@ -156,12 +167,12 @@ public sealed class ConversationLedger
     /// </remarks>
     public IReadOnlyList<Conversation> GetConversations()
     {
-        int count = _order.Count;
+        int count = Count;
         var times = new long[count];
         var indexes = new int[count];
         for (int i = 0; i < count; i++)
         {
-            times[i] = _order[i].FirstSeenNs;
+            times[i] = _rows[i].FirstSeenNs;
             indexes[i] = i;
         }
 
@@ -181,9 +192,16 @@ public sealed class ConversationLedger
 
             if (end - start > 1)
             {
+                // Key text only for the rows that tie: formatting every row's key would cost more than the table.
+                var keyTexts = new Dictionary<int, string>(end - start);
+                for (int i = start; i < end; i++)
+                {
+                    keyTexts[indexes[i]] = _rows[indexes[i]].Key.ToString();
+                }
+
                 Array.Sort(indexes, start, end - start, Comparer<int>.Create((a, b) =>
                 {
-                    int order = string.CompareOrdinal(_order[a].KeyText, _order[b].KeyText);
+                    int order = string.CompareOrdinal(keyTexts[a], keyTexts[b]);
                     return order != 0 ? order : a.CompareTo(b);
                 }));
             }
@@ -194,7 +212,7 @@ public sealed class ConversationLedger
         var conversations = new Conversation[count];
         for (int i = 0; i < count; i++)
         {
-            conversations[i] = _order[indexes[i]].ToConversation();
+            conversations[i] = _rows[indexes[i]].ToConversation();
         }
 
         return conversations;
@@ -213,22 +231,18 @@ public sealed class ConversationLedger
         return true;
     }
 
-    private sealed class Row(FlowKey key, ulong hash, bool originatorIsA, long firstSeenNs)
+    private struct Row(FlowKey key, ulong hash, bool originatorIsA, long firstSeenNs)
     {
-        public FlowKey Key { get; } = key;
-        public ulong Hash { get; } = hash;
-        public bool OriginatorIsA { get; } = originatorIsA;
-        public FlowDirectionTotals FromA { get; set; }
-        public FlowDirectionTotals FromB { get; set; }
-        public long FirstSeenNs { get; set; } = firstSeenNs;
-        public long LastSeenNs { get; set; } = firstSeenNs;
-        public int FlowCount { get; set; }
+        public readonly FlowKey Key = key;
+        public readonly ulong Hash = hash;
+        public readonly bool OriginatorIsA = originatorIsA;
+        public FlowDirectionTotals FromA;
+        public FlowDirectionTotals FromB;
+        public long FirstSeenNs = firstSeenNs;
+        public long LastSeenNs = firstSeenNs;
+        public int FlowCount;
 
-        /// <summary>The key as text, formatted on first use (only ties in first-seen time need it).</summary>
-        [field: MaybeNull]
-        public string KeyText => field ??= Key.ToString();
-
-        public Conversation ToConversation() => new(
+        public readonly Conversation ToConversation() => new(
             Key.GetAddress(OriginatorIsA),
             Key.GetAddress(!OriginatorIsA),
             OriginatorIsA ? Key.PortA : Key.PortB,
