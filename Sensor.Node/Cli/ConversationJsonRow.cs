@@ -136,16 +136,10 @@ internal static class ConversationJsonRow
             Length += bytes.Length;
         }
 
-        public void Number(ulong value)
+        public void Number<T>(T value)
+            where T : IUtf8SpanFormattable
         {
-            bool written = value.TryFormat(_destination[Length..], out int length, provider: System.Globalization.CultureInfo.InvariantCulture);
-            System.Diagnostics.Debug.Assert(written, "a row has room for every number");
-            Length += length;
-        }
-
-        public void Number(long value)
-        {
-            bool written = value.TryFormat(_destination[Length..], out int length, provider: System.Globalization.CultureInfo.InvariantCulture);
+            bool written = value.TryFormat(_destination[Length..], out int length, format: default, provider: System.Globalization.CultureInfo.InvariantCulture);
             System.Diagnostics.Debug.Assert(written, "a row has room for every number");
             Length += length;
         }

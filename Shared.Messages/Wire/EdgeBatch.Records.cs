@@ -99,7 +99,8 @@ public sealed partial class EdgeBatch
         return NodeAddressCodec.ToArray(bytes);
     }
 
-    private static void CheckCount(int recordsInBytes, uint declared, string field)
+    /// <summary>Refuses a record array whose length and declared count disagree (shared with <see cref="EdgeBatchView"/>).</summary>
+    internal static void CheckCount(int recordsInBytes, uint declared, string field)
     {
         if (recordsInBytes != declared)
         {

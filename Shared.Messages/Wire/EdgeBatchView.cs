@@ -106,8 +106,8 @@ public readonly ref struct EdgeBatchView
             }
         }
 
-        CheckCount(GraphEdgeCodec.CountRecords(edges), edgeCount, "edge_count");
-        CheckCount(NodeAddressCodec.CountRecords(nodeAddresses), nodeAddressCount, "node_address_count");
+        EdgeBatch.CheckCount(GraphEdgeCodec.CountRecords(edges), edgeCount, "edge_count");
+        EdgeBatch.CheckCount(NodeAddressCodec.CountRecords(nodeAddresses), nodeAddressCount, "node_address_count");
         return new EdgeBatchView(sensorId, sequence, first, last, edges, edgeCount, nodeAddresses, nodeAddressCount);
     }
 
@@ -166,14 +166,6 @@ public readonly ref struct EdgeBatchView
                 break;
             default:
                 throw Malformed($"wire type {wire} (groups are not used by edges.proto) before byte {position}");
-        }
-    }
-
-    private static void CheckCount(int recordsInBytes, uint declared, string field)
-    {
-        if (recordsInBytes != declared)
-        {
-            throw new RecordFormatException($"EdgeBatch.{field} says {declared} records but the bytes hold {recordsInBytes}.");
         }
     }
 
