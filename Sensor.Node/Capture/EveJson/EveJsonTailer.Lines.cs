@@ -20,11 +20,17 @@ public sealed partial class EveJsonTailer
     /// <summary>Length of the line being skipped, as far as it has been seen.</summary>
     private long _skippedLength;
 
-    /// <summary>The byte just before <see cref="_position"/>, to notice a file rewritten under us.</summary>
-    private byte _lastByte;
+    /// <summary>
+    /// Up to <see cref="LastBytesKept"/> bytes just before <see cref="_position"/>, to notice a file rewritten under us:
+    /// truncated and refilled to the same length, its last byte is often a newline again, its last bytes rarely alike.
+    /// </summary>
+    private readonly byte[] _lastBytes = new byte[LastBytesKept];
 
-    /// <summary>False when <see cref="_lastByte"/> is unknown (a fresh file, or reading restarted at 0).</summary>
-    private bool _hasLastByte;
+    /// <summary>How many of <see cref="_lastBytes"/> are known; 0 for a fresh file, or reading restarted at 0.</summary>
+    private int _lastBytesLength;
+
+    /// <summary>Bytes kept of what was read last: a line's worth of an eve.json record's tail.</summary>
+    private const int LastBytesKept = 32;
 
     /// <summary>Reads until the end of the file, handing on every complete line.</summary>
     private void ReadToEnd<THandler>(THandler handler, CancellationToken cancellationToken)
@@ -50,7 +56,7 @@ public sealed partial class EveJsonTailer
             Interlocked.Add(ref _bytesRead, read);
             int scanFrom = _count;
             _count += read;
-            RememberLastByte(_buffer[_count - 1]);
+            RememberLastBytes(_buffer.AsSpan(0, _count));
             Consume(handler, scanFrom);
         }
     }
@@ -192,7 +198,7 @@ public sealed partial class EveJsonTailer
         _count = 0;
         _skipping = false;
         _skippedLength = 0;
-        _hasLastByte = false;
+        _lastBytesLength = 0;
         if (_buffer.Length > _options.ReadChunkSize)
         {
             // One long line grew the buffer; a new file starts small again.
@@ -200,9 +206,11 @@ public sealed partial class EveJsonTailer
         }
     }
 
-    private void RememberLastByte(byte value)
+    /// <summary>Keeps the end of <paramref name="endingAtPosition"/>, the bytes read last (they end at the read position).</summary>
+    private void RememberLastBytes(ReadOnlySpan<byte> endingAtPosition)
     {
-        _lastByte = value;
-        _hasLastByte = true;
+        ReadOnlySpan<byte> last = endingAtPosition[Math.Max(0, endingAtPosition.Length - LastBytesKept)..];
+        last.CopyTo(_lastBytes);
+        _lastBytesLength = last.Length;
     }
 }

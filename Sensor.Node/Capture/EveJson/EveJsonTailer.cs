@@ -233,8 +233,8 @@ public sealed partial class EveJsonTailer : IDisposable
 
     /// <summary>
     /// True when the open file was truncated in place since the last read: it is shorter than the
-    /// read position, or (truncated and refilled past it between two polls) the byte before the
-    /// position is no longer the one read there.
+    /// read position, or (truncated and refilled up to or past it between two polls) the bytes before
+    /// the position are no longer the ones read there.
     /// </summary>
     private bool TruncatedUnderUs()
     {
@@ -248,14 +248,15 @@ public sealed partial class EveJsonTailer : IDisposable
             return true;
         }
 
-        if (!_hasLastByte)
+        int known = (int)Math.Min(_lastBytesLength, _position);
+        if (known == 0)
         {
             return false;
         }
 
-        Span<byte> previous = stackalloc byte[1];
-        int read = RandomAccess.Read(_handle!, previous, _position - 1);
-        return read == 1 && previous[0] != _lastByte;
+        Span<byte> previous = stackalloc byte[LastBytesKept];
+        int read = RandomAccess.Read(_handle!, previous[..known], _position - known);
+        return read == known && !previous[..known].SequenceEqual(_lastBytes.AsSpan(0, known));
     }
 
     /// <summary>Where to start in a file that is already being written: just after its last newline.</summary>
@@ -284,7 +285,7 @@ public sealed partial class EveJsonTailer : IDisposable
         int newline = tail.AsSpan(0, filled).LastIndexOf((byte)'\n');
         if (newline >= 0)
         {
-            RememberLastByte((byte)'\n');
+            RememberLastBytes(tail.AsSpan(0, newline + 1));
             return length - window + newline + 1;
         }
 

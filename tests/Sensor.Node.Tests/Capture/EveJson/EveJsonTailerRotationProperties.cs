@@ -32,6 +32,20 @@ public sealed class EveJsonTailerRotationProperties
         Prop.ForAll(scripts.ToArbitrary(), script => Run(script)).Check(Config.QuickThrowOnFailure.WithMaxTest(150));
     }
 
+    [Fact]
+    public void A_file_truncated_and_refilled_to_the_same_length_ending_in_a_newline_is_read_again_from_its_start()
+    {
+        // Found by the property above (seed 7071389089184187738,9893023393288490395): after the copytruncate the writer
+        // refilled the file to exactly the length read before, with a newline at the same place, then it was renamed.
+        Step[] script =
+        [
+            Step.WriteLines, Step.AdvanceClock, Step.Poll, Step.AdvanceClock, Step.WriteLines, Step.CopyTruncate,
+            Step.WriteLines, Step.WritePartOfALine, Step.RotateByRename, Step.AdvanceClock, Step.RotateByRename, Step.RotateByRename,
+        ];
+
+        Assert.True(Run(script));
+    }
+
     private static bool Run(Step[] script)
     {
         using var file = new EveScratchFile();
