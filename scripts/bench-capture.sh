@@ -12,6 +12,8 @@
 #   `tcpdump -r FILE -w /dev/null` (read and write only) and `tshark -r FILE -q -z conv,ip` (dissect and
 #   tabulate), on a capture of --packets (default 1M, the size) and one of --large-packets (default
 #   5M, a 2 GB capture such as `tcpdump -C 2000` rotates into; 0 skips it), both with 50 packets per flow.
+#   Each capture is first evicted from the page cache and read back in one pass (what a capture read from disk
+#   looks like: large folios), so every tool and every run starts from the same cache state.
 #   Rounds interleave the three tools so load from elsewhere slows them alike; the median round counts
 #   (the best is shown too). Wall time includes start-up. Per core: packets / (user + sys CPU seconds).
 #   As root, every timed command runs at nice --priority (default -10), the same for all three tools, so
@@ -45,7 +47,7 @@ while (($#)); do
     --fanout) fanout="$2"; shift 2 ;;
     --skip-offline) offline=0; shift ;;
     --skip-live) live=0; shift ;;
-    -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
 done
