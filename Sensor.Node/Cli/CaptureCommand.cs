@@ -206,21 +206,16 @@ public static class CaptureCommand
         totals.AddRow("IPv4 / IPv6 / non-IP", $"{summary.Outcome(ParseOutcome.Ipv4):N0} / {summary.Outcome(ParseOutcome.Ipv6):N0} / {summary.Outcome(ParseOutcome.NonIp):N0}");
         totals.AddRow("flows created", $"{summary.Flows.FlowsCreated:N0}");
         totals.AddRow("edges open / tick / close / agg", $"{summary.Flows.Edges(EdgeKind.Open):N0} / {summary.Flows.Edges(EdgeKind.Tick):N0} / {summary.Flows.Edges(EdgeKind.Close):N0} / {summary.Flows.Edges(EdgeKind.Aggregate):N0}");
-        totals.AddRow("batches published / dropped", $"{summary.Publishing.BatchesPublished:N0} / {summary.Publishing.BatchesDropped:N0}");
-        run.Sensor.AddRows(totals);
-        foreach (AfPacketWorkerSummary worker in summary.Workers)
+        run.RenderSummary(totals, summary.Publishing, summary.Capture, summary.Edges, table =>
         {
-            totals.AddRow($"ring {worker.Index}", Markup.Escape($"{worker.PacketsCaptured:N0} packets, {worker.Kernel.Drops:N0} drops; {worker.Ring}"));
-        }
-        if (summary.Fanout is not null)
-        {
-            totals.AddRow("fanout", $"group {summary.Fanout.GroupId}, {summary.Fanout.Mode.ToName()}{(summary.Fanout.Defrag ? ", defrag" : "")}");
-        }
-        if (summary.Capture.LastError is not null)
-        {
-            totals.AddRow("[red]last error[/]", Markup.Escape(summary.Capture.LastError));
-        }
-        run.Console.Write(totals);
-        run.RenderTopEdges(summary.Edges);
+            foreach (AfPacketWorkerSummary worker in summary.Workers)
+            {
+                table.AddRow($"ring {worker.Index}", Markup.Escape($"{worker.PacketsCaptured:N0} packets, {worker.Kernel.Drops:N0} drops; {worker.Ring}"));
+            }
+            if (summary.Fanout is not null)
+            {
+                table.AddRow("fanout", $"group {summary.Fanout.GroupId}, {summary.Fanout.Mode.ToName()}{(summary.Fanout.Defrag ? ", defrag" : "")}");
+            }
+        });
     }
 }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using NerfEngine.Sensor.Capture.AfPacket;
 using NerfEngine.Sensor.Pipeline;
+using NerfEngine.Sensor.Publishing;
 using NerfEngine.Shared.Fabric.Hosting;
 using NerfEngine.Shared.Fabric.Transport;
 using Spectre.Console;
@@ -218,8 +219,26 @@ internal sealed class CaptureRun : IAsyncDisposable
         await Output.WriteLineAsync(document.ToJsonString(IndentedJson)).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Ends an engine's summary table the same way for every engine: batches and transport rows, the engine's own last
+    /// rows (<paramref name="engineRows"/>), the last error; then writes it and the top edges.
+    /// </summary>
+    public void RenderSummary(Table totals, PublishingStats publishing, CaptureStats capture, IReadOnlyList<CapturedEdge> edges, Action<Table>? engineRows = null)
+    {
+        totals.AddRow("batches published / dropped", $"{publishing.BatchesPublished:N0} / {publishing.BatchesDropped:N0}");
+        Sensor.AddRows(totals);
+        engineRows?.Invoke(totals);
+        if (capture.LastError is not null)
+        {
+            totals.AddRow("[red]last error[/]", Markup.Escape(capture.LastError));
+        }
+
+        Console.Write(totals);
+        RenderTopEdges(edges);
+    }
+
     /// <summary>The largest <see cref="CaptureCommand.TextEdgeRows"/> edges as a table (nothing when there are none).</summary>
-    public void RenderTopEdges(IReadOnlyList<CapturedEdge> edges)
+    private void RenderTopEdges(IReadOnlyList<CapturedEdge> edges)
     {
         if (edges.Count == 0)
         {

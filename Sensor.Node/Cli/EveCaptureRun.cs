@@ -187,15 +187,7 @@ internal static class EveCaptureRun
         totals.AddRow("parse errors", $"{summary.Capture.ParseErrors:N0}");
         totals.AddRow("rotations / truncations / read errors", $"{tailer.Rotations:N0} / {tailer.Truncations:N0} / {tailer.ReadErrors:N0}");
         totals.AddRow("edges emitted", $"{summary.Capture.EventsEmitted:N0}");
-        totals.AddRow("batches published / dropped", $"{summary.Publishing.BatchesPublished:N0} / {summary.Publishing.BatchesDropped:N0}");
-        run.Sensor.AddRows(totals);
-        if (summary.Capture.LastError is not null)
-        {
-            totals.AddRow("[red]last error[/]", Markup.Escape(summary.Capture.LastError));
-        }
-
-        run.Console.Write(totals);
-        run.RenderTopEdges(summary.Edges);
+        run.RenderSummary(totals, summary.Publishing, summary.Capture, summary.Edges);
     }
 
     private sealed record ReadOptionsResult(EveJsonCaptureOptions Eve, PublishingOptions Publishing);

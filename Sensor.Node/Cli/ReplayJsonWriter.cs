@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Globalization;
-using System.Net;
 using System.Text;
 using System.Text.Json;
 using NerfEngine.Sensor.Flows;

@@ -76,13 +76,6 @@ internal static class XdpCaptureRun
             $"{records.Edges(EdgeKind.Open):N0} / {records.Edges(EdgeKind.Tick):N0} / {records.Edges(EdgeKind.Close):N0} / {records.Edges(EdgeKind.Aggregate):N0}");
         totals.AddRow("lost in the kernel: ring full (edge / flow) / map inserts",
             $"{summary.Kernel.EdgeRingFull:N0} / {summary.Kernel.FlowRingFull:N0} / {summary.Kernel.FlowTableFailures + summary.Kernel.AggregateFailures:N0}");
-        totals.AddRow("batches published / dropped", $"{summary.Publishing.BatchesPublished:N0} / {summary.Publishing.BatchesDropped:N0}");
-        run.Sensor.AddRows(totals);
-        if (summary.Capture.LastError is not null)
-        {
-            totals.AddRow("[red]last error[/]", Markup.Escape(summary.Capture.LastError));
-        }
-        run.Console.Write(totals);
-        run.RenderTopEdges(summary.Edges);
+        run.RenderSummary(totals, summary.Publishing, summary.Capture, summary.Edges);
     }
 }

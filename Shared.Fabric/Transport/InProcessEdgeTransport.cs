@@ -153,16 +153,7 @@ public sealed class InProcessEdgeTransport : IEdgeBatchTransport
             // Drain deadline reached: stop consumers anyway; leftovers remain visible in the metrics.
         }
 
-        InProcessSubscription[] subscriptions;
-        lock (_subscriptionsGate)
-        {
-            subscriptions = [.. _subscriptions];
-        }
-
-        foreach (InProcessSubscription subscription in subscriptions)
-        {
-            await subscription.DisposeAsync().ConfigureAwait(false);
-        }
+        await Subscriptions.DisposeAllAsync(_subscriptionsGate, _subscriptions).ConfigureAwait(false);
     }
 
     private void Forget(InProcessSubscription subscription)

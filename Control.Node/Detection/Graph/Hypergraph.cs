@@ -45,14 +45,7 @@ public sealed partial class Hypergraph
 
         public readonly long LastSeen => LastSeenNs;
 
-        public void DecayTo(DecaySchedule decay, long atNs)
-        {
-            if (WeightAtNs < atNs)
-            {
-                Weight = WeightAt(decay, atNs);
-                WeightAtNs = atNs;
-            }
-        }
+        public void DecayTo(DecaySchedule decay, long atNs) => Decay(ref Weight, ref WeightAtNs, decay, atNs);
     }
 
     /// <summary>Mutable state of one service (edge hash), fed only by AGG records.</summary>
@@ -73,13 +66,16 @@ public sealed partial class Hypergraph
 
         public readonly long LastSeen => LastSeenNs;
 
-        public void DecayTo(DecaySchedule decay, long atNs)
+        public void DecayTo(DecaySchedule decay, long atNs) => Decay(ref Weight, ref WeightAtNs, decay, atNs);
+    }
+
+    /// <summary>Materialises a weight kept as of <paramref name="weightAtNs"/> at <paramref name="atNs"/>; a later one is left as it is.</summary>
+    private static void Decay(ref double weight, ref long weightAtNs, DecaySchedule decay, long atNs)
+    {
+        if (weightAtNs < atNs)
         {
-            if (WeightAtNs < atNs)
-            {
-                Weight = WeightAt(decay, atNs);
-                WeightAtNs = atNs;
-            }
+            weight *= decay.Factor(weightAtNs, atNs);
+            weightAtNs = atNs;
         }
     }
 

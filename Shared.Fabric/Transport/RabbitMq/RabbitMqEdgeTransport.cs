@@ -338,16 +338,7 @@ public sealed partial class RabbitMqEdgeTransport : IEdgeBatchTransport
             // Deadline: whatever is unconfirmed is the publisher's to retry.
         }
 
-        RabbitMqSubscription[] subscriptions;
-        lock (_subscriptionsGate)
-        {
-            subscriptions = [.. _subscriptions];
-        }
-
-        foreach (RabbitMqSubscription subscription in subscriptions)
-        {
-            await subscription.DisposeAsync().ConfigureAwait(false);
-        }
+        await Subscriptions.DisposeAllAsync(_subscriptionsGate, _subscriptions).ConfigureAwait(false);
 
         _connection.ConnectionShutdownAsync -= OnConnectionShutdownAsync;
         _connection.RecoverySucceededAsync -= OnRecoverySucceededAsync;
