@@ -13,49 +13,54 @@ namespace NerfEngine.Sensor.Cli;
 /// </summary>
 internal static class ConversationJsonRow
 {
-    /// <summary>Room for the longest row: two IPv6 addresses with zone ids, nine flag names a side, every number at its widest.</summary>
+    /// <summary>Room for the longest row: two IPv6 addresses, nine flag names a side, every number at its widest.</summary>
     public const int MaxLength = 1024;
 
     /// <summary>Bytes of a time as <see cref="WriteTime"/> writes it: 2023-11-14T22:13:20.000000000Z.</summary>
     public const int TimeLength = 30;
 
-    /// <summary>Writes <paramref name="c"/> at the start of <paramref name="destination"/>; returns the bytes written.</summary>
-    public static int Write(Conversation c, Span<byte> destination)
+    /// <summary>
+    /// Writes <paramref name="c"/> at the start of <paramref name="destination"/>, as <see cref="ConversationRow.ToConversation"/>
+    /// would name its fields; returns the bytes written.
+    /// </summary>
+    internal static int Write(in ConversationRow c, Span<byte> destination)
     {
+        FlowDirectionTotals forward = c.Forward;
+        FlowDirectionTotals reverse = c.Reverse;
         var row = new Writer(destination);
         row.Append("{\"src\":\""u8);
-        row.Address(c.Source);
+        row.Address(c.SourceAddress);
         row.Append("\",\"dst\":\""u8);
-        row.Address(c.Destination);
+        row.Address(c.DestinationAddress);
         row.Append("\",\"src_port\":"u8);
         row.Number(c.SourcePort);
         row.Append(",\"dst_port\":"u8);
         row.Number(c.DestinationPort);
         row.Append(",\"protocol\":"u8);
-        row.Number(c.Protocol);
+        row.Number(c.Key.Protocol);
         row.Append(",\"ip_version\":"u8);
-        row.Number(c.IpVersion);
+        row.Number(c.Key.IpVersion);
         row.Append(",\"vlan\":"u8);
-        row.Number(c.OuterVlanId);
+        row.Number(c.Key.OuterVlanId);
         row.Append(",\"inner_vlan\":"u8);
-        row.Number(c.InnerVlanId);
-        row.Append(c.IsFragments ? ",\"fragments\":true"u8 : ",\"fragments\":false"u8);
+        row.Number(c.Key.InnerVlanId);
+        row.Append(c.Key.IsFragment ? ",\"fragments\":true"u8 : ",\"fragments\":false"u8);
         row.Append(",\"packets_src_to_dst\":"u8);
-        row.Number(c.Forward.Packets);
+        row.Number(forward.Packets);
         row.Append(",\"frame_bytes_src_to_dst\":"u8);
-        row.Number(c.Forward.FrameBytes);
+        row.Number(forward.FrameBytes);
         row.Append(",\"ip_bytes_src_to_dst\":"u8);
-        row.Number(c.Forward.IpBytes);
+        row.Number(forward.IpBytes);
         row.Append(",\"packets_dst_to_src\":"u8);
-        row.Number(c.Reverse.Packets);
+        row.Number(reverse.Packets);
         row.Append(",\"frame_bytes_dst_to_src\":"u8);
-        row.Number(c.Reverse.FrameBytes);
+        row.Number(reverse.FrameBytes);
         row.Append(",\"ip_bytes_dst_to_src\":"u8);
-        row.Number(c.Reverse.IpBytes);
+        row.Number(reverse.IpBytes);
         row.Append(",\"tcp_flags_src_to_dst\":\""u8);
-        row.Append(FlagsText(c.Forward.TcpFlags));
+        row.Append(FlagsText(forward.TcpFlags));
         row.Append("\",\"tcp_flags_dst_to_src\":\""u8);
-        row.Append(FlagsText(c.Reverse.TcpFlags));
+        row.Append(FlagsText(reverse.TcpFlags));
         row.Append("\",\"first_seen\":\""u8);
         row.Time(c.FirstSeenNs);
         row.Append("\",\"last_seen\":\""u8);
@@ -144,14 +149,26 @@ internal static class ConversationJsonRow
             Length += length;
         }
 
-        public void Address(IPAddress address)
+        /// <summary>An address as <see cref="IPAddress.ToString"/> writes it: IPv4 digit by digit, IPv6 through IPAddress.</summary>
+        public void Address(scoped ReadOnlySpan<byte> address)
         {
-            if (!address.TryFormat(_destination[Length..], out int length))
+            if (address.Length != 4)
             {
-                throw new InvalidOperationException($"Address {address} does not fit a conversation row.");
+                bool written = new IPAddress(address).TryFormat(_destination[Length..], out int length);
+                System.Diagnostics.Debug.Assert(written, "a row has room for two IPv6 addresses");
+                Length += length;
+                return;
             }
 
-            Length += length;
+            for (int i = 0; i < 4; i++)
+            {
+                if (i > 0)
+                {
+                    _destination[Length++] = (byte)'.';
+                }
+
+                Number(address[i]);
+            }
         }
 
         public void Time(long unixNs)

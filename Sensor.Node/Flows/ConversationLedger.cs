@@ -57,7 +57,7 @@ public sealed class ConversationLedger
     private const ulong HashSeed = 0x6E65_7266_6C65_6467;
 
     /// <summary>Rows in insertion order, [0, <see cref="Count"/>); <see cref="_buckets"/> index into it.</summary>
-    private Row[] _rows = new Row[InitialRows];
+    private ConversationRow[] _rows = new ConversationRow[InitialRows];
 
     private const int InitialRows = 256;
 
@@ -99,7 +99,7 @@ public sealed class ConversationLedger
         int found = -1;
         for (int index; (index = _buckets[bucket] - 1) >= 0; bucket = (bucket + 1) & mask)
         {
-            ref Row candidate = ref _rows[index];
+            ref ConversationRow candidate = ref _rows[index];
             if (candidate.Hash == hash && candidate.Key.Equals(key))
             {
                 found = index;
@@ -122,7 +122,7 @@ public sealed class ConversationLedger
             }
 
             found = Count++;
-            _rows[found] = new Row(key, hash, flow.OriginatorIsA, flow.FirstSeenNs);
+            _rows[found] = new ConversationRow(key, hash, flow.OriginatorIsA, flow.FirstSeenNs);
             _buckets[bucket] = Count;
             if (Count * 2 > _buckets.Length)
             {
@@ -130,7 +130,7 @@ public sealed class ConversationLedger
             }
         }
 
-        ref Row row = ref _rows[found];
+        ref ConversationRow row = ref _rows[found];
 
         // Totals are kept per canonical side so instances with different originators still add up.
         FlowDirectionTotals fromA = flow.OriginatorIsA ? flow.Forward : flow.Reverse;
@@ -165,7 +165,7 @@ public sealed class ConversationLedger
     /// equal times are then sorted again by key text, formatted for those rows alone, and insertion position,
     /// so the order is exactly a stable OrderBy(first seen)/ThenBy(key text).
     /// </remarks>
-    public IReadOnlyList<Conversation> GetConversations()
+    public ConversationTable GetConversations()
     {
         int count = Count;
         var times = new long[count];
@@ -209,13 +209,13 @@ public sealed class ConversationLedger
             start = end;
         }
 
-        var conversations = new Conversation[count];
+        var ordered = new ConversationRow[count];
         for (int i = 0; i < count; i++)
         {
-            conversations[i] = _rows[indexes[i]].ToConversation();
+            ordered[i] = _rows[indexes[i]];
         }
 
-        return conversations;
+        return new ConversationTable(ordered);
     }
 
     private static bool IsAscending(long[] values)
@@ -229,33 +229,5 @@ public sealed class ConversationLedger
         }
 
         return true;
-    }
-
-    private struct Row(FlowKey key, ulong hash, bool originatorIsA, long firstSeenNs)
-    {
-        public readonly FlowKey Key = key;
-        public readonly ulong Hash = hash;
-        public readonly bool OriginatorIsA = originatorIsA;
-        public FlowDirectionTotals FromA;
-        public FlowDirectionTotals FromB;
-        public long FirstSeenNs = firstSeenNs;
-        public long LastSeenNs = firstSeenNs;
-        public int FlowCount;
-
-        public readonly Conversation ToConversation() => new(
-            Key.GetAddress(OriginatorIsA),
-            Key.GetAddress(!OriginatorIsA),
-            OriginatorIsA ? Key.PortA : Key.PortB,
-            OriginatorIsA ? Key.PortB : Key.PortA,
-            Key.Protocol,
-            Key.IpVersion,
-            Key.OuterVlanId,
-            Key.InnerVlanId,
-            Key.IsFragment,
-            OriginatorIsA ? FromA : FromB,
-            OriginatorIsA ? FromB : FromA,
-            FirstSeenNs,
-            LastSeenNs,
-            FlowCount);
     }
 }

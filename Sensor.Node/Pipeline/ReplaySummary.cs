@@ -38,7 +38,7 @@ public sealed record ReplaySummary(
     FlowTrackerStats Flows,
     PublishingStats Publishing,
     CaptureStats Capture,
-    IReadOnlyList<Conversation> Conversations,
+    ConversationTable Conversations,
     long OmittedConversations,
     bool Completed,
     string? Error,

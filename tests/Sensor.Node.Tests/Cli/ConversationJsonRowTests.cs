@@ -1,34 +1,56 @@
-using System.Net;
 using System.Text.Json;
 using NerfEngine.Sensor.Cli;
 using NerfEngine.Sensor.Flows;
 using NerfEngine.Sensor.Parsing;
+using NerfEngine.Tests.SensorNode.Support;
 
 namespace NerfEngine.Tests.SensorNode.Cli;
 
 public sealed class ConversationJsonRowTests
 {
-    public static TheoryData<Conversation> Rows() => new()
+    /// <summary>Rows as the ledger keeps them: keys of parsed frames (v4, v6 with and without zero runs, QinQ, a fragment).</summary>
+    public static TheoryData<string> Rows() => ["v4", "v4 extremes", "v6", "v6 zero runs", "v4-mapped v6", "qinq fragment"];
+
+    private static ConversationRow Row(string name) => name switch
     {
-        new Conversation(IPAddress.Parse("10.0.0.1"), IPAddress.Parse("192.0.2.255"), 40000, 443, 6, 4, 0, 0, false,
+        "v4" => Row(Frames.Ethernet(EtherTypes.Ipv4, Frames.Ipv4("10.0.0.1", "192.0.2.255", IpProtocols.Tcp, Frames.Tcp(40000, 443, TcpFlags.Syn))),
             new FlowDirectionTotals(12, 3400, 3568, TcpFlags.Syn | TcpFlags.Ack | TcpFlags.Fin),
             new FlowDirectionTotals(10, 9000, 9140, TcpFlags.Syn | TcpFlags.Ack | TcpFlags.Psh | TcpFlags.Fin),
             1_700_000_000_123_456_789, 1_700_000_001_000_000_000, 1),
-        new Conversation(IPAddress.Parse("fe80::1%3"), IPAddress.Parse("2001:db8:ffff:ffff:ffff:ffff:ffff:ffff"), 0, 0, 17, 6, 4094, 4095, true,
+        "v4 extremes" => Row(Frames.Ethernet(EtherTypes.Ipv4, Frames.Ipv4("255.255.255.255", "0.0.0.0", IpProtocols.Udp, Frames.Udp(65535, 1))),
+            new FlowDirectionTotals(1, 28, 60, TcpFlags.None), new FlowDirectionTotals(0, 0, 0, TcpFlags.None), -1_500_000_000, -1, 2),
+        "v6" => Row(Frames.Ethernet(EtherTypes.Ipv6, Frames.Ipv6("2001:db8:ffff:ffff:ffff:ffff:ffff:ffff", "fe80::1", IpProtocols.Udp, Frames.Udp(53, 5353))),
             new FlowDirectionTotals(ulong.MaxValue, ulong.MaxValue, ulong.MaxValue, (TcpFlags)0x1FF),
-            new FlowDirectionTotals(0, 0, 0, TcpFlags.None),
-            0, long.MaxValue, int.MaxValue),
-        new Conversation(IPAddress.Parse("0.0.0.0"), IPAddress.Parse("255.255.255.255"), 65535, 1, 1, 4, 1, 2, false,
-            new FlowDirectionTotals(1, 28, 60, TcpFlags.None), new FlowDirectionTotals(0, 0, 0, TcpFlags.None),
-            -1_500_000_000, -1, 2),
+            new FlowDirectionTotals(0, 0, 0, TcpFlags.None), 0, long.MaxValue, int.MaxValue),
+        "v6 zero runs" => Row(Frames.Ethernet(EtherTypes.Ipv6, Frames.Ipv6("2001:db8:0:0:1:0:0:1", "::", IpProtocols.Udp, Frames.Udp(1, 2))),
+            new FlowDirectionTotals(3, 300, 342, TcpFlags.None), new FlowDirectionTotals(4, 400, 456, TcpFlags.None), 5, 6, 1),
+        "v4-mapped v6" => Row(Frames.Ethernet(EtherTypes.Ipv6, Frames.Ipv6("::ffff:192.0.2.1", "64:ff9b::c000:201", IpProtocols.Udp, Frames.Udp(7, 8))),
+            new FlowDirectionTotals(1, 2, 3, TcpFlags.None), new FlowDirectionTotals(4, 5, 6, TcpFlags.None), 7, 8, 1),
+        _ => Row(Frames.Ethernet(EtherTypes.Ipv4, Frames.Ipv4("10.0.0.2", "10.0.0.1", IpProtocols.Udp, new byte[64], id: 0xBEEF, fragmentOffset: 64), (0x88A8, 7), (0x8100, 300)),
+            new FlowDirectionTotals(2, 168, 186, TcpFlags.None), new FlowDirectionTotals(0, 0, 0, TcpFlags.None), 9, 10, 2),
     };
+
+    private static ConversationRow Row(byte[] frame, FlowDirectionTotals forward, FlowDirectionTotals reverse, long firstSeenNs, long lastSeenNs, int flows)
+    {
+        Assert.True(PacketParser.Parse(frame, out ParsedPacket packet).IsSuccess());
+        FlowKey key = FlowKey.FromPacket(in packet, vlanAware: true, out bool senderIsA);
+        return new ConversationRow(key, hash: 0, originatorIsA: senderIsA, firstSeenNs)
+        {
+            FromA = senderIsA ? forward : reverse,
+            FromB = senderIsA ? reverse : forward,
+            LastSeenNs = lastSeenNs,
+            FlowCount = flows,
+        };
+    }
 
     [Theory]
     [MemberData(nameof(Rows))]
-    public void A_row_is_one_json_object_with_every_field_of_the_conversation(Conversation c)
+    public void A_row_is_one_json_object_with_every_field_of_the_conversation(string name)
     {
+        ConversationRow source = Row(name);
+        Conversation c = source.ToConversation();
         Span<byte> buffer = stackalloc byte[ConversationJsonRow.MaxLength];
-        int length = ConversationJsonRow.Write(c, buffer);
+        int length = ConversationJsonRow.Write(in source, buffer);
 
         using JsonDocument row = JsonDocument.Parse(buffer[..length].ToArray());
         JsonElement r = row.RootElement;

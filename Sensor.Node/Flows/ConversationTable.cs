@@ -1,0 +1,90 @@
+using System.Collections;
+using System.Diagnostics.CodeAnalysis;
+
+namespace NerfEngine.Sensor.Flows;
+
+/// <summary>
+/// The rows of a <see cref="ConversationLedger"/> in summary order, as <see cref="Conversation"/> records made on
+/// demand. A 2 GB capture has 100,000 conversations: made all at once, their records and addresses were 300,000
+/// objects that lived to the end of the run (every one copied by the collector on its way to an older generation),
+/// only to be formatted once. <c>replay --json</c> formats the rows themselves (<see cref="Rows"/>).
+/// </summary>
+public sealed class ConversationTable : IReadOnlyList<Conversation>
+{
+    private readonly ConversationRow[] _rows;
+
+    internal ConversationTable(ConversationRow[] rows) => _rows = rows;
+
+    /// <summary>An empty table.</summary>
+    public static ConversationTable Empty { get; } = new([]);
+
+    /// <inheritdoc />
+    public int Count => _rows.Length;
+
+    /// <inheritdoc />
+    public Conversation this[int index] => _rows[index].ToConversation();
+
+    /// <summary>The rows themselves, for writers that format them without making records.</summary>
+    internal ReadOnlySpan<ConversationRow> Rows => _rows;
+
+    /// <inheritdoc />
+    public IEnumerator<Conversation> GetEnumerator()
+    {
+        for (int i = 0; i < _rows.Length; i++)
+        {
+            yield return _rows[i].ToConversation();
+        }
+    }
+
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+}
+
+/// <summary>
+/// One row of a <see cref="ConversationLedger"/>: the conversation's key, its totals per canonical side and its
+/// first and last packet; oriented by the first flow instance's originator, as <see cref="Conversation"/> is.
+/// </summary>
+internal struct ConversationRow(FlowKey key, ulong hash, bool originatorIsA, long firstSeenNs)
+{
+    public readonly FlowKey Key = key;
+    public readonly ulong Hash = hash;
+    public readonly bool OriginatorIsA = originatorIsA;
+    public FlowDirectionTotals FromA;
+    public FlowDirectionTotals FromB;
+    public long FirstSeenNs = firstSeenNs;
+    public long LastSeenNs = firstSeenNs;
+    public int FlowCount;
+
+    /// <summary>The originator's address bytes (network order; 4 or 16).</summary>
+    [UnscopedRef]
+    public readonly ReadOnlySpan<byte> SourceAddress => OriginatorIsA ? Key.AddressA : Key.AddressB;
+
+    /// <summary>The responder's address bytes.</summary>
+    [UnscopedRef]
+    public readonly ReadOnlySpan<byte> DestinationAddress => OriginatorIsA ? Key.AddressB : Key.AddressA;
+
+    public readonly ushort SourcePort => OriginatorIsA ? Key.PortA : Key.PortB;
+
+    public readonly ushort DestinationPort => OriginatorIsA ? Key.PortB : Key.PortA;
+
+    /// <summary>Sent by the originator.</summary>
+    public readonly FlowDirectionTotals Forward => OriginatorIsA ? FromA : FromB;
+
+    /// <summary>Sent by the responder.</summary>
+    public readonly FlowDirectionTotals Reverse => OriginatorIsA ? FromB : FromA;
+
+    public readonly Conversation ToConversation() => new(
+        Key.GetAddress(OriginatorIsA),
+        Key.GetAddress(!OriginatorIsA),
+        SourcePort,
+        DestinationPort,
+        Key.Protocol,
+        Key.IpVersion,
+        Key.OuterVlanId,
+        Key.InnerVlanId,
+        Key.IsFragment,
+        Forward,
+        Reverse,
+        FirstSeenNs,
+        LastSeenNs,
+        FlowCount);
+}
