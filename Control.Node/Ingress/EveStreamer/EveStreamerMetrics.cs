@@ -81,10 +81,11 @@ public sealed class EveStreamerMetrics
 
     internal void CallStarted() => Interlocked.Increment(ref _active);
 
+    /// <summary>Counts the call by status before it leaves <see cref="Active"/>: once Active is 0, every call is counted.</summary>
     internal void CallEnded(GrpcStatusCode code)
     {
-        Interlocked.Decrement(ref _active);
         Interlocked.Increment(ref _calls[(int)code]);
+        Interlocked.Decrement(ref _active);
     }
 
     internal void MessageRead(long bytes, bool compressed)

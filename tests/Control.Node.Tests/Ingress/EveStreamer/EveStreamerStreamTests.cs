@@ -186,6 +186,8 @@ public sealed class EveStreamerStreamTests
         await client.StreamAsync("wrong", EveEvents.Flow("m-3"));
         await client.StreamAsync(null, EveEvents.Flow("m-4"));
         await client.CallAsync(GrpcFrames.Raw(0, 3, [0x12, 0x64, 0x61]), EveStreamerTestHost.ShipperToken);
+        // A call is counted when its handler returns, which can be just after the client has read the trailers.
+        await Poll.UntilAsync(() => host.Metrics.Active == 0);
 
         Assert.Equal(1, host.Metrics.Calls(GrpcStatusCode.Ok));
         Assert.Equal(2, host.Metrics.Calls(GrpcStatusCode.Unauthenticated));
