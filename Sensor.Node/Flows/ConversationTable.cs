@@ -15,9 +15,6 @@ public sealed class ConversationTable : IReadOnlyList<Conversation>
 
     internal ConversationTable(ConversationRow[] rows) => _rows = rows;
 
-    /// <summary>An empty table.</summary>
-    public static ConversationTable Empty { get; } = new([]);
-
     /// <inheritdoc />
     public int Count => _rows.Length;
 
