@@ -173,10 +173,11 @@ internal static class ReplayJsonWriter
         // 2 GB capture), and indenting every field made the table half whitespace and the slowest part of the summary.
         Span<byte> row = stackalloc byte[RowIndent.Length + ConversationJsonRow.MaxLength];
         RowIndent.CopyTo(row);
-        foreach (ref readonly ConversationRow c in summary.Conversations.Rows)
+        ConversationTable table = summary.Conversations;
+        for (int i = 0; i < table.Count; i++)
         {
             // A raw value is copied as it is, leading whitespace included: that puts each row on a line of its own.
-            int length = ConversationJsonRow.Write(in c, row[RowIndent.Length..]);
+            int length = ConversationJsonRow.Write(in table.RowAt(i), row[RowIndent.Length..]);
             json.WriteRawValue(row[..(RowIndent.Length + length)], skipInputValidation: true);
             if (json.BytesPending >= OutputChunkBytes)
             {

@@ -45,9 +45,10 @@ public sealed record Conversation(
 /// only counted (<see cref="OmittedConversations"/>, <see cref="OmittedPackets"/>), so a huge capture
 /// cannot exhaust memory through its summary.
 /// </summary>
-/// <remarks>Rows are structs in one array that doubles as it fills (a 2 GB capture has 100,000 conversations: as
-/// objects they were as many allocations, promoted through every generation); never allocates per packet; not used
-/// on live capture paths.</remarks>
+/// <remarks>Rows are structs in fixed chunks that are added as the ledger fills and never copied (a 2 GB capture has
+/// 100,000 conversations: as objects they were as many allocations, promoted through every generation; in one array
+/// that doubled, the copies and the fresh memory behind them were half of a replay's page faults); never allocates
+/// per packet; not used on live capture paths.</remarks>
 public sealed class ConversationLedger
 {
     /// <summary>Default row bound: plenty for a readable report, about 20 MB at most.</summary>
@@ -56,10 +57,9 @@ public sealed class ConversationLedger
     /// <summary>Fixed: the ledger's bucket layout never shows in its output, so no per-run seed is needed.</summary>
     private const ulong HashSeed = 0x6E65_7266_6C65_6467;
 
-    /// <summary>Rows in insertion order, [0, <see cref="Count"/>); <see cref="_buckets"/> index into it.</summary>
-    private ConversationRow[] _rows = new ConversationRow[InitialRows];
-
-    private const int InitialRows = 256;
+    /// <summary>Rows in insertion order, [0, <see cref="Count"/>), <see cref="ConversationRows.ChunkRows"/> a chunk;
+    /// <see cref="_buckets"/> index into them.</summary>
+    private readonly ConversationRows _rows = new();
 
     /// <summary>
     /// Open addressing (linear probing, load at most one half) from key hash to row index + 1, 0 = empty.
@@ -116,13 +116,8 @@ public sealed class ConversationLedger
                 return;
             }
 
-            if (Count == _rows.Length)
-            {
-                Array.Resize(ref _rows, (int)Math.Min((long)_rows.Length * 2, Math.Max(MaxConversations, 1)));
-            }
-
             found = Count++;
-            _rows[found] = new ConversationRow(key, hash, flow.OriginatorIsA, flow.FirstSeenNs);
+            _rows.Append(new ConversationRow(key, hash, flow.OriginatorIsA, flow.FirstSeenNs));
             _buckets[bucket] = Count;
             if (Count * 2 > _buckets.Length)
             {
@@ -160,74 +155,70 @@ public sealed class ConversationLedger
 
     /// <summary>The rows, ordered by first packet, then by key text (deterministic).</summary>
     /// <remarks>
-    /// The first-packet times are sorted as plain numbers with the row indexes beside them (an introsort over
-    /// primitives: a few ms for 100k rows, where a comparison delegate over the rows took ≈60 ms); only runs of
-    /// equal times are then sorted again by key text, formatted for those rows alone, and insertion position,
-    /// so the order is exactly a stable OrderBy(first seen)/ThenBy(key text).
+    /// A view of the ledger's rows through an order of their indexes, not a copy (a copy of 100,000 rows was 15 MB of
+    /// fresh memory at the end of a replay): flows merged into the ledger afterwards show in it. Rows are added as
+    /// conversations start, by the event clock, so they are nearly always in order already; otherwise the first-packet
+    /// times are sorted as plain numbers with the row indexes beside them (an introsort over primitives: a few ms for
+    /// 100k rows, where a comparison delegate over the rows took ≈60 ms). Only runs of equal times are then sorted
+    /// again by key text, formatted for those rows alone, and insertion position, so the order is exactly a stable
+    /// OrderBy(first seen)/ThenBy(key text).
     /// </remarks>
     public ConversationTable GetConversations()
     {
         int count = Count;
-        var times = new long[count];
-        var indexes = new int[count];
+        var order = new int[count];
+        bool ascending = true;
         for (int i = 0; i < count; i++)
         {
-            times[i] = _rows[i].FirstSeenNs;
-            indexes[i] = i;
+            order[i] = i;
+            ascending &= i == 0 || _rows[i].FirstSeenNs >= _rows[i - 1].FirstSeenNs;
         }
 
-        // Rows are added as conversations start, by the event clock, so they are nearly always in order already.
-        if (!IsAscending(times))
+        if (!ascending)
         {
-            Array.Sort(times, indexes);
+            var times = new long[count];
+            for (int i = 0; i < count; i++)
+            {
+                times[i] = _rows[i].FirstSeenNs;
+            }
+
+            Array.Sort(times, order);
         }
 
         for (int start = 0; start < count;)
         {
+            long time = _rows[order[start]].FirstSeenNs;
             int end = start + 1;
-            while (end < count && times[end] == times[start])
+            while (end < count && _rows[order[end]].FirstSeenNs == time)
             {
                 end++;
             }
 
             if (end - start > 1)
             {
-                // Key text only for the rows that tie: formatting every row's key would cost more than the table.
-                var keyTexts = new Dictionary<int, string>(end - start);
-                for (int i = start; i < end; i++)
-                {
-                    keyTexts[indexes[i]] = _rows[indexes[i]].Key.ToString();
-                }
-
-                Array.Sort(indexes, start, end - start, Comparer<int>.Create((a, b) =>
-                {
-                    int order = string.CompareOrdinal(keyTexts[a], keyTexts[b]);
-                    return order != 0 ? order : a.CompareTo(b);
-                }));
+                SortTiesByKeyText(order, start, end);
             }
 
             start = end;
         }
 
-        var ordered = new ConversationRow[count];
-        for (int i = 0; i < count; i++)
-        {
-            ordered[i] = _rows[indexes[i]];
-        }
-
-        return new ConversationTable(ordered);
+        return new ConversationTable(_rows, order);
     }
 
-    private static bool IsAscending(long[] values)
+    /// <summary>Orders rows that started at the same time by key text, then insertion position.</summary>
+    private void SortTiesByKeyText(int[] order, int start, int end)
     {
-        for (int i = 1; i < values.Length; i++)
+        // Key text only for the rows that tie: formatting every row's key would cost more than the table.
+        var keyTexts = new Dictionary<int, string>(end - start);
+        for (int i = start; i < end; i++)
         {
-            if (values[i] < values[i - 1])
-            {
-                return false;
-            }
+            keyTexts[order[i]] = _rows[order[i]].Key.ToString();
         }
 
-        return true;
+        Array.Sort(order, start, end - start, Comparer<int>.Create((a, b) =>
+        {
+            int byText = string.CompareOrdinal(keyTexts[a], keyTexts[b]);
+            return byText != 0 ? byText : a.CompareTo(b);
+        }));
     }
 }

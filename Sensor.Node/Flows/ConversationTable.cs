@@ -7,29 +7,36 @@ namespace NerfEngine.Sensor.Flows;
 /// The rows of a <see cref="ConversationLedger"/> in summary order, as <see cref="Conversation"/> records made on
 /// demand. A 2 GB capture has 100,000 conversations: made all at once, their records and addresses were 300,000
 /// objects that lived to the end of the run (every one copied by the collector on its way to an older generation),
-/// only to be formatted once. <c>replay --json</c> formats the rows themselves (<see cref="Rows"/>).
+/// only to be formatted once. <c>replay --json</c> formats the rows themselves (<see cref="RowAt"/>).
 /// </summary>
 public sealed class ConversationTable : IReadOnlyList<Conversation>
 {
-    private readonly ConversationRow[] _rows;
+    private readonly ConversationRows _rows;
 
-    internal ConversationTable(ConversationRow[] rows) => _rows = rows;
+    /// <summary>Row index of each position in summary order.</summary>
+    private readonly int[] _order;
+
+    internal ConversationTable(ConversationRows rows, int[] order)
+    {
+        _rows = rows;
+        _order = order;
+    }
 
     /// <inheritdoc />
-    public int Count => _rows.Length;
+    public int Count => _order.Length;
 
     /// <inheritdoc />
-    public Conversation this[int index] => _rows[index].ToConversation();
+    public Conversation this[int index] => RowAt(index).ToConversation();
 
-    /// <summary>The rows themselves, for writers that format them without making records.</summary>
-    internal ReadOnlySpan<ConversationRow> Rows => _rows;
+    /// <summary>The row at <paramref name="position"/> in summary order, for writers that format rows without making records.</summary>
+    internal ref readonly ConversationRow RowAt(int position) => ref _rows[_order[position]];
 
     /// <inheritdoc />
     public IEnumerator<Conversation> GetEnumerator()
     {
-        for (int i = 0; i < _rows.Length; i++)
+        for (int i = 0; i < Count; i++)
         {
-            yield return _rows[i].ToConversation();
+            yield return RowAt(i).ToConversation();
         }
     }
 

@@ -90,7 +90,7 @@ public struct FlowKey : IEquatable<FlowKey>
     /// field by field and then reading it back as words made the processor wait for each narrow store to land
     /// before the wide read could see it, on every packet.
     /// </summary>
-    [MethodImpl(HotPath.Optimize)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Create(in ParsedPacket packet, bool vlanAware, ulong seed, out FlowKey key, out ulong hash, out bool senderIsA)
     {
         Debug.Assert(packet.IpVersion is 4 or 6 && packet.AddressLength is 4 or 16, "FlowKey needs an IP packet");

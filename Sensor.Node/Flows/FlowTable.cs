@@ -113,7 +113,7 @@ internal sealed class FlowTable
     }
 
     /// <summary>Slot of the flow with this key, or -1.</summary>
-    [MethodImpl(HotPath.Optimize)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int Find(in FlowKey key, ulong hash)
     {
         int[] buckets = _buckets;
@@ -189,7 +189,7 @@ internal sealed class FlowTable
     }
 
     /// <summary>Marks a flow as the most recently seen.</summary>
-    [MethodImpl(HotPath.Optimize)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Touch(int slot)
     {
         if (slot != LruTail)

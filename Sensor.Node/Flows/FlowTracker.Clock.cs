@@ -7,7 +7,7 @@ namespace NerfEngine.Sensor.Flows;
 public sealed partial class FlowTracker
 {
     /// <summary>Moves the event clock forward (a late timestamp leaves it) and runs what became due.</summary>
-    [MethodImpl(HotPath.Optimize)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private long MoveClock<TSink>(long timestampNs, ref TSink sink)
         where TSink : struct, IEdgeSink
     {
@@ -85,7 +85,7 @@ public sealed partial class FlowTracker
     }
 
     /// <summary>Closes flows idle for the idle timeout, oldest first (the LRU head).</summary>
-    [MethodImpl(HotPath.Optimize)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void ExpireIdle<TSink>(long now, ref TSink sink)
         where TSink : struct, IEdgeSink
     {

@@ -58,7 +58,7 @@ public sealed partial class FlowTracker
     }
 
     /// <summary>Counts a packet of an existing flow; opens a new segment after an active timeout.</summary>
-    [MethodImpl(HotPath.Optimize)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void CountPacket<TSink>(int slot, bool fromOriginator, bool senderIsA, PacketCounts sent, long now, ref TSink sink)
         where TSink : struct, IEdgeSink
     {

@@ -140,7 +140,7 @@ public sealed partial class FlowTracker
     /// <see cref="Observe{TSink}(in ParsedPacket, long, ref TSink)"/> for an IP packet keyed by
     /// <see cref="KeyOf"/> of this tracker.
     /// </summary>
-    [MethodImpl(HotPath.Optimize)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Observe<TSink>(in KeyedPacket packet, long timestampNs, ref TSink sink)
         where TSink : struct, IEdgeSink
     {

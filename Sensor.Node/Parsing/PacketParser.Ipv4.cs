@@ -12,7 +12,7 @@ public static partial class PacketParser
     /// IPv4 (RFC 791): validates version, IHL and total length, skips options, and stops at non-first
     /// fragments, which carry no transport header.
     /// </summary>
-    [MethodImpl(HotPath.Optimize)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ParseOutcome ParseIpv4(ReadOnlySpan<byte> frame, int offset, int wireLength, ref ParsedPacket packet)
     {
         ReadOnlySpan<byte> ip = frame.Slice(offset);

@@ -22,7 +22,7 @@ public static partial class PacketParser
     /// A first fragment too short for its transport header is the RFC 1858 tiny-fragment evasion,
     /// so it is <see cref="ParseOutcome.BadFragment"/> rather than a header error.
     /// </remarks>
-    [MethodImpl(HotPath.Optimize)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ParseOutcome ParseTransport(ReadOnlySpan<byte> frame, int transportOffset, int capturedEnd, int declaredLength, ParseOutcome success, ref ParsedPacket packet)
     {
         ReadOnlySpan<byte> segment = frame.Slice(transportOffset, capturedEnd - transportOffset);

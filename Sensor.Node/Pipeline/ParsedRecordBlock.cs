@@ -90,9 +90,12 @@ internal sealed class ParsedRecordBlock
         try
         {
             ParsedRecord[] records = _records;
+            // pcap, the common case, is read through its sealed type: a direct call the precompiled image can inline,
+            // not a virtual call through a stub for every record.
+            var pcap = reader as PcapFileReader;
             while (Count < records.Length)
             {
-                if (!reader.MoveNext())
+                if (!(pcap is not null ? pcap.MoveNext() : reader.MoveNext()))
                 {
                     IsLast = true;
                     break;

@@ -71,7 +71,7 @@ internal sealed class PcapFileReader : CaptureFileReader
     /// The hot path of offline replay: one bounds check on the window, four header fields, and the data
     /// stays where the read put it (no copy). Validation order matters for the errors only.
     /// </remarks>
-    [MethodImpl(HotPath.Optimize)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // into the replay's loop, which calls it on this sealed type
     private protected override bool ReadNextRecord()
     {
         CaptureInput input = Input;

@@ -1,0 +1,81 @@
+using NerfEngine.Sensor.Flows;
+using NerfEngine.Sensor.Parsing;
+using static NerfEngine.Tests.SensorNode.Support.Frames;
+
+namespace NerfEngine.Tests.SensorNode.Flows;
+
+public sealed class ConversationLedgerTests
+{
+    /// <summary>An ended UDP flow from 10.(i)/16 port 1000+i to 10.255.0.1:53, first seen at <paramref name="firstSeenNs"/>.</summary>
+    private static FlowSummary Flow(int i, long firstSeenNs, ulong packets = 1)
+    {
+        string source = $"10.{(i >> 8) & 0xFF}.{i & 0xFF}.1";
+        byte[] frame = Ethernet(EtherTypes.Ipv4, Ipv4(source, "10.255.0.1", IpProtocols.Udp, Udp((ushort)(1000 + (i % 60000)), 53)));
+        Assert.True(PacketParser.Parse(frame, out ParsedPacket packet).IsSuccess());
+        FlowKey key = FlowKey.FromPacket(in packet, vlanAware: false, out bool senderIsA);
+        var sent = new FlowDirectionTotals(packets, packets * 28, packets * (ulong)frame.Length, TcpFlags.None);
+        return new FlowSummary(in key, senderIsA, 1, 2, sent, default, firstSeenNs, firstSeenNs + 10, FlowEndReason.IdleTimeout);
+    }
+
+    [Fact]
+    public void Rows_past_many_chunks_are_kept_and_merged_by_conversation()
+    {
+        int conversations = ConversationRows.ChunkRows * 3 + 17;
+        var ledger = new ConversationLedger(maxConversations: conversations);
+        for (int round = 1; round <= 2; round++)
+        {
+            for (int i = 0; i < conversations; i++)
+            {
+                FlowSummary flow = Flow(i, firstSeenNs: i * 1000L + round, packets: (ulong)round);
+                ledger.Add(in flow);
+            }
+        }
+
+        ConversationTable table = ledger.GetConversations();
+        Assert.Equal(conversations, table.Count);
+        for (int i = 0; i < conversations; i += 997)
+        {
+            Conversation row = table[i];
+            Assert.Equal($"10.{(i >> 8) & 0xFF}.{i & 0xFF}.1", row.Source.ToString());
+            Assert.Equal(3ul, row.Forward.Packets);
+            Assert.Equal(2, row.FlowCount);
+            Assert.Equal(i * 1000L + 1, row.FirstSeenNs);
+        }
+    }
+
+    [Fact]
+    public void Rows_are_ordered_by_first_packet_then_key_text_then_arrival()
+    {
+        var ledger = new ConversationLedger();
+        // Arrival order 0..4; first-seen times out of order, with a tie between conversations 3, 1 and 4.
+        long[] firstSeen = [50, 20, 10, 20, 20];
+        int[] ids = [7, 3, 9, 2, 12];
+        for (int i = 0; i < ids.Length; i++)
+        {
+            FlowSummary flow = Flow(ids[i], firstSeen[i]);
+            ledger.Add(in flow);
+        }
+
+        // Tied at 20: 10.0.12.1, 10.0.2.1, 10.0.3.1 by key text (ordinal: "12" < "2" < "3").
+        Assert.Equal(["10.0.9.1", "10.0.12.1", "10.0.2.1", "10.0.3.1", "10.0.7.1"],
+            ledger.GetConversations().Select(c => c.Source.ToString()));
+    }
+
+    [Fact]
+    public void Conversations_past_the_bound_are_counted_not_kept()
+    {
+        var ledger = new ConversationLedger(maxConversations: 2);
+        for (int i = 0; i < 5; i++)
+        {
+            FlowSummary flow = Flow(i, i, packets: 4);
+            ledger.Add(in flow);
+        }
+
+        FlowSummary again = Flow(1, 9);
+        ledger.Add(in again);
+        Assert.Equal(2, ledger.GetConversations().Count);
+        Assert.Equal(3, ledger.OmittedConversations);
+        Assert.Equal(12, ledger.OmittedPackets);
+        Assert.Equal(5ul, ledger.GetConversations()[1].Forward.Packets);
+    }
+}
