@@ -12,8 +12,10 @@
 #   `tcpdump -r FILE -w /dev/null` (read and write only) and `tshark -r FILE -q -z conv,ip` (dissect and
 #   tabulate), on a capture of --packets (default 1M, the size) and one of --large-packets (default
 #   5M, a 2 GB capture such as `tcpdump -C 2000` rotates into; 0 skips it), both with 50 packets per flow.
-#   Each capture is first evicted from the page cache and read back in one pass (what a capture read from disk
-#   looks like: large folios), so every tool and every run starts from the same cache state.
+#   Before every round the capture is evicted from the page cache and read back in one pass (what a capture read
+#   from disk looks like: large folios), so every tool and every round starts from the same cache state. (On the
+#   benchmark VM something in the background splits those folios within minutes; mapping a 2 GB capture then costs
+#   up to ~0.15 s more kernel time, reading it with read(2) hardly more.)
 #   Rounds interleave the three tools so load from elsewhere slows them alike; the median round counts
 #   (the best is shown too). Wall time includes start-up. Per core: packets / (user + sys CPU seconds).
 #   As root, every timed command runs at nice --priority (default -10), the same for all three tools, so
@@ -196,6 +198,7 @@ bench_offline() {
   load_before="$(load)"
   for ((round = 1; round <= runs; round++)); do
     log "offline $label, round $round of $runs (load $(load))"
+    settle_cache "$file"
     read -r w c < <(run_once "$sensor" replay --pcap "$file" --speed max --json); ours_wall+=("$w"); ours_cpu+=("$c")
     read -r w c < <(run_once "$sensor" replay --pcap "$file" --speed max --threads 1 --json); one_wall+=("$w"); one_cpu+=("$c")
     read -r w c < <(run_once tcpdump -r "$file" -w /dev/null); tcpdump_wall+=("$w"); tcpdump_cpu+=("$c")
