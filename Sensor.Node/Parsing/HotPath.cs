@@ -21,6 +21,12 @@ namespace NerfEngine.Sensor.Parsing;
 /// precompiled like the rest: AggressiveOptimization would exclude them from the image and JIT them at start
 /// (about 30 methods, tens of milliseconds of a short replay), and the image's code is as good.
 /// </para>
+/// <para>
+/// In that image every call from one method to another goes through an indirection cell, and some through a stub as
+/// well. The steps each packet takes exactly once, from one call site (flow lookup, LRU touch, counting, the clock,
+/// keying, EtherType/IPv4/transport parsing, the pcap record read) are therefore <c>AggressiveInlining</c>, so the
+/// replay loop is a few large methods: that saved ≈7% of a replay's CPU.
+/// </para>
 /// </remarks>
 internal static class HotPath
 {

@@ -52,9 +52,8 @@ public static partial class PacketParser
             packet.TryPushVlan(vlanTci);
         }
 
-        // The per-packet steps are inlined into this one method (the precompiled image otherwise calls each through
-        // a stub: ≈5% of a replay's CPU), so each is called from one site: the link header only picks where the
-        // EtherType is.
+        // The per-packet steps (EtherType, IPv4, transport) are inlined into this method (see HotPath), so each is
+        // called from one site: the link header only picks where the EtherType is.
         int headerLength;
         ushort etherType;
         switch (linkType)
