@@ -59,7 +59,7 @@ public sealed class ConversationLedger
 
     /// <summary>Rows in insertion order, [0, <see cref="Count"/>), <see cref="ConversationRows.ChunkRows"/> a chunk;
     /// <see cref="_buckets"/> index into them.</summary>
-    private readonly ConversationRows _rows = new();
+    private readonly ConversationRows _rows;
 
     /// <summary>
     /// Open addressing (linear probing, load at most one half) from key hash to row index + 1, 0 = empty.
@@ -74,6 +74,7 @@ public sealed class ConversationLedger
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxConversations, 0);
         MaxConversations = maxConversations;
+        _rows = new ConversationRows(maxConversations);
     }
 
     /// <summary>Most rows kept.</summary>
@@ -155,8 +156,9 @@ public sealed class ConversationLedger
 
     /// <summary>The rows, ordered by first packet, then by key text (deterministic).</summary>
     /// <remarks>
-    /// A view of the ledger's rows through an order of their indexes, not a copy (a copy of 100,000 rows was 15 MB of
-    /// fresh memory at the end of a replay): flows merged into the ledger afterwards show in it. Rows are added as
+    /// For the end of a capture, when every flow has been merged: the table is a view of the ledger's rows through an
+    /// order of their indexes, not a copy (a copy of 100,000 rows was 15 MB of fresh memory at the end of a replay), so
+    /// flows merged afterwards would change its totals, not its order or its rows. Rows are added as
     /// conversations start, by the event clock, so they are nearly always in order already; otherwise the first-packet
     /// times are sorted as plain numbers with the row indexes beside them (an introsort over primitives: a few ms for
     /// 100k rows, where a comparison delegate over the rows took ≈60 ms). Only runs of equal times are then sorted

@@ -13,7 +13,12 @@ internal sealed class ConversationRows
 
     private const int ChunkShift = 12;
 
+    private readonly int _firstChunkRows;
+
     private ConversationRow[][] _chunks = new ConversationRow[4][];
+
+    /// <param name="maxRows">The most rows that will be appended: a ledger bounded below one chunk allocates only that.</param>
+    public ConversationRows(int maxRows) => _firstChunkRows = Math.Clamp(maxRows, 1, ChunkRows);
 
     /// <summary>Rows appended so far.</summary>
     public int Count { get; private set; }
@@ -46,7 +51,7 @@ internal sealed class ConversationRows
 
             // Uninitialised: every row below Count is written whole before it is read, and fresh pages stay untouched
             // until a row lands on them.
-            _chunks[chunk] = GC.AllocateUninitializedArray<ConversationRow>(ChunkRows);
+            _chunks[chunk] = GC.AllocateUninitializedArray<ConversationRow>(chunk == 0 ? _firstChunkRows : ChunkRows);
         }
 
         _chunks[chunk][Count & (ChunkRows - 1)] = row;

@@ -89,7 +89,7 @@ public static partial class PacketParser
     }
 
     /// <summary><see cref="ParseIpv4"/> where the link header gives no EtherType (raw IP): a call, not another inlined copy.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | HotPath.Optimize)]
     private static ParseOutcome ParseIpv4Packet(ReadOnlySpan<byte> frame, int offset, int wireLength, ref ParsedPacket packet) =>
         ParseIpv4(frame, offset, wireLength, ref packet);
 

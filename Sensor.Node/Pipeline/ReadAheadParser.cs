@@ -126,11 +126,16 @@ internal sealed class ReadAheadParser : IDisposable
             return;
         }
 
-        _roomAgain.Reset();
-        // Checked again after the reset: the loop may have taken the blocks (and set the event) just before it.
-        if (Volatile.Read(ref _ahead) > _blocksAhead / 2)
+        // Checked again after each reset: the loop may have taken the blocks (and set the event) just before it. And
+        // again after each wake: a set that was late (the loop paused between its count and its set) may wake the
+        // reader while the blocks ahead are still at the limit.
+        while (Volatile.Read(ref _ahead) > _blocksAhead / 2)
         {
-            _roomAgain.Wait(_stopping.Token);
+            _roomAgain.Reset();
+            if (Volatile.Read(ref _ahead) > _blocksAhead / 2)
+            {
+                _roomAgain.Wait(_stopping.Token);
+            }
         }
     }
 
@@ -141,6 +146,8 @@ internal sealed class ReadAheadParser : IDisposable
             ParsedRecordBlock block;
             do
             {
+                // A stop is seen at every block, not only when the reader waits at the limit.
+                _stopping.Token.ThrowIfCancellationRequested();
                 block = _free.TryDequeue(out ParsedRecordBlock? reused) ? reused : new ParsedRecordBlock();
                 block.Fill(_reader, _keys);
                 _filled.Enqueue(block);

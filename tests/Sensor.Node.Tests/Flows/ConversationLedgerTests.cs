@@ -33,13 +33,36 @@ public sealed class ConversationLedgerTests
 
         ConversationTable table = ledger.GetConversations();
         Assert.Equal(conversations, table.Count);
-        for (int i = 0; i < conversations; i += 997)
+        // Every row, the chunk boundaries (4095/4096 …) and the partial last chunk included.
+        for (int i = 0; i < conversations; i++)
         {
             Conversation row = table[i];
             Assert.Equal($"10.{(i >> 8) & 0xFF}.{i & 0xFF}.1", row.Source.ToString());
+            Assert.Equal(1000 + i, row.SourcePort);
             Assert.Equal(3ul, row.Forward.Packets);
             Assert.Equal(2, row.FlowCount);
             Assert.Equal(i * 1000L + 1, row.FirstSeenNs);
+        }
+    }
+
+    [Fact]
+    public void Rows_that_arrived_out_of_time_order_across_chunks_come_out_in_time_order()
+    {
+        int conversations = ConversationRows.ChunkRows + 100;
+        var ledger = new ConversationLedger();
+        for (int i = 0; i < conversations; i++)
+        {
+            // Conversation i first seen at (conversations - i) µs: the last to arrive is the earliest.
+            FlowSummary flow = Flow(i, firstSeenNs: (conversations - i) * 1000L);
+            ledger.Add(in flow);
+        }
+
+        ConversationTable table = ledger.GetConversations();
+        Assert.Equal(conversations, table.Count);
+        for (int position = 0; position < conversations; position++)
+        {
+            Assert.Equal((position + 1) * 1000L, table[position].FirstSeenNs);
+            Assert.Equal(1000 + (conversations - 1 - position), table[position].SourcePort);
         }
     }
 
