@@ -32,31 +32,19 @@ internal static class ConversationJsonRow
         row.Address(c.SourceAddress);
         row.Append("\",\"dst\":\""u8);
         row.Address(c.DestinationAddress);
-        row.Append("\",\"src_port\":"u8);
-        row.Number(c.SourcePort);
-        row.Append(",\"dst_port\":"u8);
-        row.Number(c.DestinationPort);
-        row.Append(",\"protocol\":"u8);
-        row.Number(c.Key.Protocol);
-        row.Append(",\"ip_version\":"u8);
-        row.Number(c.Key.IpVersion);
-        row.Append(",\"vlan\":"u8);
-        row.Number(c.Key.OuterVlanId);
-        row.Append(",\"inner_vlan\":"u8);
-        row.Number(c.Key.InnerVlanId);
+        row.Field("\",\"src_port\":"u8, c.SourcePort);
+        row.Field(",\"dst_port\":"u8, c.DestinationPort);
+        row.Field(",\"protocol\":"u8, c.Key.Protocol);
+        row.Field(",\"ip_version\":"u8, c.Key.IpVersion);
+        row.Field(",\"vlan\":"u8, c.Key.OuterVlanId);
+        row.Field(",\"inner_vlan\":"u8, c.Key.InnerVlanId);
         row.Append(c.Key.IsFragment ? ",\"fragments\":true"u8 : ",\"fragments\":false"u8);
-        row.Append(",\"packets_src_to_dst\":"u8);
-        row.Number(forward.Packets);
-        row.Append(",\"frame_bytes_src_to_dst\":"u8);
-        row.Number(forward.FrameBytes);
-        row.Append(",\"ip_bytes_src_to_dst\":"u8);
-        row.Number(forward.IpBytes);
-        row.Append(",\"packets_dst_to_src\":"u8);
-        row.Number(reverse.Packets);
-        row.Append(",\"frame_bytes_dst_to_src\":"u8);
-        row.Number(reverse.FrameBytes);
-        row.Append(",\"ip_bytes_dst_to_src\":"u8);
-        row.Number(reverse.IpBytes);
+        row.Field(",\"packets_src_to_dst\":"u8, forward.Packets);
+        row.Field(",\"frame_bytes_src_to_dst\":"u8, forward.FrameBytes);
+        row.Field(",\"ip_bytes_src_to_dst\":"u8, forward.IpBytes);
+        row.Field(",\"packets_dst_to_src\":"u8, reverse.Packets);
+        row.Field(",\"frame_bytes_dst_to_src\":"u8, reverse.FrameBytes);
+        row.Field(",\"ip_bytes_dst_to_src\":"u8, reverse.IpBytes);
         row.Append(",\"tcp_flags_src_to_dst\":\""u8);
         row.Append(FlagsText(forward.TcpFlags));
         row.Append("\",\"tcp_flags_dst_to_src\":\""u8);
@@ -65,8 +53,7 @@ internal static class ConversationJsonRow
         row.Time(c.FirstSeenNs);
         row.Append("\",\"last_seen\":\""u8);
         row.Time(c.LastSeenNs);
-        row.Append("\",\"flows\":"u8);
-        row.Number(c.FlowCount);
+        row.Field("\",\"flows\":"u8, c.FlowCount);
         row.Append("}"u8);
         return row.Length;
     }
@@ -139,6 +126,14 @@ internal static class ConversationJsonRow
         {
             bytes.CopyTo(_destination[Length..]);
             Length += bytes.Length;
+        }
+
+        /// <summary>A number field: the punctuation before it, its name and the colon, then the value.</summary>
+        public void Field<T>(ReadOnlySpan<byte> name, T value)
+            where T : IUtf8SpanFormattable
+        {
+            Append(name);
+            Number(value);
         }
 
         public void Number<T>(T value)

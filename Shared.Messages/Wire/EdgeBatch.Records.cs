@@ -30,17 +30,7 @@ public sealed partial class EdgeBatch
             last = Math.Max(last, edge.TimestampNs);
         }
 
-        return new EdgeBatch
-        {
-            SensorId = sensorId,
-            BatchSequence = batchSequence,
-            FirstTimestampNs = first,
-            LastTimestampNs = last,
-            EdgeCount = (uint)edges.Length,
-            Edges = UnsafeByteOperations.UnsafeWrap(GraphEdgeCodec.ToBytes(edges)),
-            NodeAddressCount = (uint)nodeAddresses.Length,
-            NodeAddresses = UnsafeByteOperations.UnsafeWrap(NodeAddressCodec.ToBytes(nodeAddresses)),
-        };
+        return FromPackedEdges(sensorId, batchSequence, first, last, GraphEdgeCodec.ToBytes(edges), nodeAddresses);
     }
 
     /// <summary>
