@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 
 namespace NerfEngine.Tests.ControlNode.Support;
@@ -39,10 +40,21 @@ internal static class ExternalProcess
         return new Result(process.ExitCode, await stdout, await stderr);
     }
 
-    /// <summary>Installs an interop client's pinned npm packages (npm ci) unless <paramref name="probe"/> is already installed.</summary>
-    public static async Task NpmCiAsync(string directory, string probe)
+    private static readonly ConcurrentDictionary<string, Lazy<Task>> Installs = new();
+
+    /// <summary>
+    /// Installs an interop client's pinned npm packages (npm ci) once per test run, unless a finished install of
+    /// <paramref name="probe"/> is already there. Tests in parallel share one install: a second npm ci in the same
+    /// folder would delete the files the first one is writing, and a half-written folder is not a finished install.
+    /// </summary>
+    public static Task NpmCiAsync(string directory, string probe) =>
+        Installs.GetOrAdd(Path.GetFullPath(directory), d => new Lazy<Task>(() => InstallAsync(d, probe))).Value;
+
+    private static async Task InstallAsync(string directory, string probe)
     {
-        if (Directory.Exists(Path.Combine(directory, "node_modules", probe)))
+        // npm writes node_modules/.package-lock.json last, when the whole tree is in place.
+        var modules = Path.Combine(directory, "node_modules");
+        if (Directory.Exists(Path.Combine(modules, probe)) && File.Exists(Path.Combine(modules, ".package-lock.json")))
         {
             return;
         }
