@@ -15,6 +15,8 @@ namespace NerfEngine.Sensor.Publishing;
 /// The buffer is a <see cref="Stage{T}"/> in <see cref="OverflowPolicy.Backpressure"/> mode written only
 /// with <see cref="Stage{T}.TryWrite"/>: a full stage refuses the batch and hands it back, so its edges
 /// can be counted (a drop policy would discard it without saying which batch it was).
+/// After each round of publishing the loop lingers (<see cref="PublishingOptions.PublishLinger"/>), so batches
+/// sealed close together are published in one round rather than one wake-up each.
 /// </remarks>
 public sealed class EdgeBatchOutbox : IAsyncDisposable
 {
@@ -22,6 +24,7 @@ public sealed class EdgeBatchOutbox : IAsyncDisposable
     private readonly Stage<OutgoingEdgeBatch> _stage;
     private readonly CancellationTokenSource _stopping = new();
     private readonly OutboxFullPolicy _whenFull;
+    private readonly TimeSpan _linger;
     private readonly Task _loop;
 
     private long _batchesSealed;
@@ -42,6 +45,7 @@ public sealed class EdgeBatchOutbox : IAsyncDisposable
         options.Validate();
         _publisher = publisher;
         _whenFull = options.WhenOutboxFull;
+        _linger = options.PublishLinger;
         _stage = new Stage<OutgoingEdgeBatch>(new StageOptions("edge-batches", options.OutboxCapacity, OverflowPolicy.Backpressure));
         _loop = Task.Run(PublishLoopAsync);
     }
@@ -135,6 +139,12 @@ public sealed class EdgeBatchOutbox : IAsyncDisposable
                 while (_stage.Reader.TryRead(out OutgoingEdgeBatch? batch))
                 {
                     await PublishAsync(batch, stopping).ConfigureAwait(false);
+                }
+
+                // Let the batches sealed meanwhile gather, then take them all in one wake-up (PublishingOptions.DefaultPublishLinger).
+                if (_linger > TimeSpan.Zero)
+                {
+                    await Task.Delay(_linger, stopping).ConfigureAwait(false);
                 }
             }
         }

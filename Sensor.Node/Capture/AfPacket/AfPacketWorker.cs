@@ -105,6 +105,8 @@ internal sealed class AfPacketWorker
             MaxEdgesPerBatch = options.Publishing.MaxEdgesPerBatch,
             BatchWindow = options.Publishing.BatchWindow,
             OutboxCapacity = options.Publishing.OutboxCapacity,
+            PublishLinger = options.Publishing.PublishLinger,
+            WhenOutboxFull = options.Publishing.WhenOutboxFull,
             SensorName = $"{options.Publishing.SensorName}-w{index}",
         };
 

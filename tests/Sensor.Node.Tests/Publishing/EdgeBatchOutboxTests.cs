@@ -83,6 +83,57 @@ public sealed class EdgeBatchOutboxTests
         Assert.Equal(0, stats.BatchesPublished);
     }
 
+    [Fact]
+    public async Task Batches_sealed_while_the_loop_lingers_are_published_together_once_it_is_over()
+    {
+        var linger = TimeSpan.FromMilliseconds(400);
+        var publisher = new ScriptedPublisher();
+        await using var outbox = new EdgeBatchOutbox(publisher, new PublishingOptions { PublishLinger = linger, BatchWindow = TimeSpan.FromSeconds(1) });
+        Assert.True(outbox.TryEnqueue(Batch(0, edges: 1)));
+        await publisher.WaitForPublishesAsync(1); // the first batch goes at once; the loop then lingers
+
+        for (ulong i = 1; i <= 3; i++)
+        {
+            Assert.True(outbox.TryEnqueue(Batch(i, edges: 2)));
+        }
+
+        await publisher.WaitForPublishesAsync(3);
+        TimeSpan[] at = [.. publisher.PublishedAt];
+        Assert.True(at[1] - at[0] >= linger - TimeSpan.FromMilliseconds(50), $"batch 1 went {at[1] - at[0]} after batch 0, inside the linger");
+        Assert.True(at[3] - at[1] < linger / 2, $"batches 1-3 took {at[3] - at[1]}: not one round");
+        Assert.Equal([0ul, 1ul, 2ul, 3ul], publisher.Published.Select(p => p.Batch.BatchSequence));
+
+        await outbox.CompleteAsync();
+        PublishingStats stats = outbox.GetStats();
+        Assert.Equal(4, stats.BatchesPublished);
+        Assert.Equal(7, stats.EdgesPublished);
+    }
+
+    [Fact]
+    public async Task Without_a_linger_each_batch_is_published_as_soon_as_it_is_sealed()
+    {
+        var publisher = new ScriptedPublisher();
+        await using var outbox = new EdgeBatchOutbox(publisher, new PublishingOptions { PublishLinger = TimeSpan.Zero });
+        for (ulong i = 0; i < 3; i++)
+        {
+            Assert.True(outbox.TryEnqueue(Batch(i, edges: 1)));
+            await publisher.WaitForPublishesAsync(1);
+        }
+
+        await outbox.CompleteAsync();
+        Assert.Equal(3, outbox.GetStats().BatchesPublished);
+    }
+
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(51)]
+    public void A_linger_below_zero_or_past_the_batch_window_is_refused_at_start(int milliseconds)
+    {
+        var options = new PublishingOptions { PublishLinger = TimeSpan.FromMilliseconds(milliseconds) };
+        var refused = Assert.Throws<ArgumentOutOfRangeException>(options.Validate);
+        Assert.Equal(nameof(PublishingOptions.PublishLinger), refused.ParamName);
+    }
+
     private static OutgoingEdgeBatch Batch(ulong sequence, int edges)
     {
         GraphEdge[] records = [.. Enumerable.Range(0, edges).Select(i => EdgeBatcherTests.Edge(dst: 5, timestamp: 1_000 + i))];

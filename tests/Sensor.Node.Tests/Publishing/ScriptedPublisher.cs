@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using NerfEngine.Shared.Fabric.Transport;
 using NerfEngine.Shared.Messages.Wire;
 
@@ -14,7 +15,12 @@ public sealed class ScriptedPublisher(int partitionCount = 1) : IEdgeBatchPublis
     private readonly TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly SemaphoreSlim _received = new(0);
 
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+
     public ConcurrentQueue<(ulong Key, EdgeBatch Batch)> Published { get; } = new();
+
+    /// <summary>When each publish started, since the publisher was made (same order as <see cref="Published"/>).</summary>
+    public ConcurrentQueue<TimeSpan> PublishedAt { get; } = new();
 
     /// <summary>Publishes wait until <see cref="Release"/>.</summary>
     public bool Hold { get; init; }
@@ -43,6 +49,7 @@ public sealed class ScriptedPublisher(int partitionCount = 1) : IEdgeBatchPublis
     public async ValueTask<PublishResult> PublishAsync(ulong partitionKey, EdgeBatchMessage message, CancellationToken cancellationToken = default)
     {
         EdgeBatch batch = EdgeBatch.Parser.ParseFrom(message.Payload.Span);
+        PublishedAt.Enqueue(_clock.Elapsed);
         Published.Enqueue((partitionKey, batch));
         _received.Release();
         if (Fault?.Invoke(batch) is { } fault)
