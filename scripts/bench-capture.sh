@@ -23,6 +23,9 @@
 #   builds running beside the benchmark disturb it less; the load average is reported with each row.
 #   Our replay runs twice per round: by default (a read-ahead thread parses beside the flow tracker: the best wall
 #   time) and with --threads 1 (everything on one thread: the least CPU per packet).
+#   Each round also times both tools on a one-packet capture cut from the same file: their fixed start-up. Subtracted
+#   from a whole run's CPU, it gives the per-core rate of the packets themselves (the .NET runtime's start-up is
+#   ~0.05-0.08 s of CPU, tcpdump's ~2 ms: a third of tcpdump's whole run on 1M packets).
 #   Targets: >= 1.0x tcpdump, >= 20x tshark.
 # Live: `tcpreplay --topspeed` over a veth pair while `Sensor.Node capture` and `tcpdump` capture the
 #   same interface at once (same buffer: 64 MiB), comparing packets received and dropped.
@@ -50,7 +53,7 @@ while (($#)); do
     --fanout) fanout="$2"; shift 2 ;;
     --skip-offline) offline=0; shift ;;
     --skip-live) live=0; shift ;;
-    -h|--help) sed -n '2,29p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,32p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
 done
@@ -202,6 +205,9 @@ bench_offline() {
   replayed=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["packets_read"])' "$work/replay.json")
   [[ "$replayed" == "$n" ]] || die "replay read $replayed packets of $file, expected $n"
   local -a ours_wall=() ours_cpu=() ours_inner=() one_wall=() one_cpu=() tcpdump_wall=() tcpdump_cpu=() tshark_wall=() tshark_cpu=()
+  local -a ours_start=() one_start=() tcpdump_start=()
+  local first="$work/first-packet.pcap"
+  tcpdump -r "$file" -c 1 -w "$first" 2>/dev/null
   local load_before round w c
   load_before="$(load)"
   for ((round = 1; round <= runs; round++)); do
@@ -211,6 +217,9 @@ bench_offline() {
     read -r w c < <(run_once "$sensor" replay --pcap "$file" --speed max --threads 1 --json); one_wall+=("$w"); one_cpu+=("$c")
     read -r w c < <(run_once tcpdump -r "$file" -w /dev/null); tcpdump_wall+=("$w"); tcpdump_cpu+=("$c")
     read -r w c < <(run_once tshark -r "$file" -q -z conv,ip); tshark_wall+=("$w"); tshark_cpu+=("$c")
+    read -r w c < <(run_once "$sensor" replay --pcap "$first" --speed max --json); ours_start+=("$c")
+    read -r w c < <(run_once "$sensor" replay --pcap "$first" --speed max --threads 1 --json); one_start+=("$c")
+    read -r w c < <(run_once tcpdump -r "$first" -w /dev/null); tcpdump_start+=("$c")
   done
   # The pipeline's own elapsed time, from untimed runs (the timed ones send the summary to /dev/null).
   for ((round = 1; round <= 3; round++)); do
@@ -223,9 +232,12 @@ bench_offline() {
   obest=$(printf '%s\n' "${ours_wall[@]}" | best); tbest=$(printf '%s\n' "${tcpdump_wall[@]}" | best)
   oi=$(printf '%s\n' "${ours_inner[@]}" | median)
   o1w=$(printf '%s\n' "${one_wall[@]}" | median); o1c=$(printf '%s\n' "${one_cpu[@]}" | median)
+  local os o1s ts
+  os=$(printf '%s\n' "${ours_start[@]}" | median); o1s=$(printf '%s\n' "${one_start[@]}" | median); ts=$(printf '%s\n' "${tcpdump_start[@]}" | median)
   rows+=("| offline $label, packets/s wall incl. start-up (median of $runs; load $load_before → $(load)) | $(rate "$n" "$ow") | $(rate "$n" "$tw") | $(rate "$n" "$sw") | **$(ratio "$tw" "$ow")× tcpdump** (target ≥ 1.0), **$(ratio "$sw" "$ow")× tshark** (target ≥ 20); best rounds $(ratio "$tbest" "$obest")× |")
   rows+=("| offline $label, packets per CPU second (task-clock, median) | $(rate "$n" "$oc") | $(rate "$n" "$tc") | $(rate "$n" "$sc") | **$(ratio "$tc" "$oc")× tcpdump per core** (target ≥ 1.0), $(ratio "$sc" "$oc")× tshark per core |")
   rows+=("| offline $label, \`--threads 1\`: packets/s wall; per CPU second | $(rate "$n" "$o1w"); $(rate "$n" "$o1c") | $(rate "$n" "$tw"); $(rate "$n" "$tc") | — | $(ratio "$tw" "$o1w")× tcpdump wall; **$(ratio "$tc" "$o1c")× tcpdump per core** |")
+  rows+=("| offline $label, packets per CPU second after start-up (a one-packet run's CPU subtracted: ours $(printf '%.3f' "$os") s, \`--threads 1\` $(printf '%.3f' "$o1s") s, tcpdump $(printf '%.3f' "$ts") s) | $(rate "$((n - 1))" "$(echo "$oc - $os" | bc -l)"); \`--threads 1\` $(rate "$((n - 1))" "$(echo "$o1c - $o1s" | bc -l)") | $(rate "$((n - 1))" "$(echo "$tc - $ts" | bc -l)") | — | **$(ratio "$(echo "$tc - $ts" | bc -l)" "$(echo "$oc - $os" | bc -l)")× tcpdump per core**; \`--threads 1\` **$(ratio "$(echo "$tc - $ts" | bc -l)" "$(echo "$o1c - $o1s" | bc -l)")×** |")
   rows+=("| offline $label, pipeline only (replay's own elapsed, median of 3) | $(rate "$n" "$oi") | — | — | $(ratio "$tw" "$oi")× tcpdump's whole run; start-up and summary ≈ $(echo "$ow - $oi" | bc -l | xargs printf '%.3f') s |")
 }
 

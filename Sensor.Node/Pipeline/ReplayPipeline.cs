@@ -115,11 +115,20 @@ public sealed partial class ReplayPipeline : ICaptureEngine
 
         cancellationToken.ThrowIfCancellationRequested();
         _reader = OpenReader();
-        _outbox = new EdgeBatchOutbox(_publisher, _options.Publishing);
+        _outbox = new EdgeBatchOutbox(_publisher, OutboxOptions(_options));
         _batcher = new EdgeBatcher(_options.Publishing, _outbox);
         _run = Task.Run(RunAsync, CancellationToken.None);
         return Task.CompletedTask;
     }
+
+    /// <summary>
+    /// The outbox's settings: a two-thread replay at full speed publishes each batch as it is sealed unless a linger is
+    /// configured (see <see cref="PublishingOptions.DefaultPublishLinger"/>: both cores are the replay's).
+    /// </summary>
+    internal static PublishingOptions OutboxOptions(ReplayOptions options) =>
+        options.Speed.IsMaximum && options.Threads == ReplayOptions.ReadAheadThreads && options.Publishing.PublishLinger is null
+            ? options.Publishing.WithPublishLinger(TimeSpan.Zero)
+            : options.Publishing;
 
     /// <inheritdoc />
     public async Task StopAsync(CancellationToken cancellationToken = default)

@@ -25,6 +25,13 @@ public sealed class EdgeBatchOutbox : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly OutboxFullPolicy _whenFull;
     private readonly TimeSpan _linger;
+
+    /// <summary>Ends a linger early: released by the producer when the buffer reaches <see cref="_wakeEarlyAt"/>.</summary>
+    private readonly SemaphoreSlim _wakeEarly = new(0);
+    private readonly int _wakeEarlyAt;
+
+    /// <summary>1 while the publish loop lingers and may be woken early.</summary>
+    private int _lingering;
     private readonly Task _loop;
 
     private long _batchesSealed;
@@ -45,7 +52,8 @@ public sealed class EdgeBatchOutbox : IAsyncDisposable
         options.Validate();
         _publisher = publisher;
         _whenFull = options.WhenOutboxFull;
-        _linger = options.PublishLinger;
+        _linger = options.PublishLinger ?? PublishingOptions.DefaultPublishLinger;
+        _wakeEarlyAt = Math.Max(1, options.OutboxCapacity / 2);
         _stage = new Stage<OutgoingEdgeBatch>(new StageOptions("edge-batches", options.OutboxCapacity, OverflowPolicy.Backpressure));
         _loop = Task.Run(PublishLoopAsync);
     }
@@ -60,6 +68,7 @@ public sealed class EdgeBatchOutbox : IAsyncDisposable
         Interlocked.Increment(ref _batchesSealed);
         if (_stage.TryWrite(batch))
         {
+            EndLingerIfFilling();
             return true;
         }
         // Wait policy (file replay): block the producing loop until the publish loop frees room. The
@@ -73,6 +82,18 @@ public sealed class EdgeBatchOutbox : IAsyncDisposable
         Interlocked.Add(ref _edgesDropped, batch.EdgeCount);
         ReturnPayload(batch);
         return false;
+    }
+
+    /// <summary>
+    /// A lingering loop is woken as soon as the buffer is half full: with both cores busy a 1 ms timer can fire
+    /// several milliseconds late, and a full buffer would then drop batches (live) or hold the replay (file).
+    /// </summary>
+    private void EndLingerIfFilling()
+    {
+        if (Volatile.Read(ref _lingering) == 1 && _stage.Buffered >= _wakeEarlyAt && Interlocked.Exchange(ref _lingering, 0) == 1)
+        {
+            _wakeEarly.Release();
+        }
     }
 
     private bool WaitForRoom(OutgoingEdgeBatch batch)
@@ -119,6 +140,7 @@ public sealed class EdgeBatchOutbox : IAsyncDisposable
         await _stopping.CancelAsync().ConfigureAwait(false);
         await _loop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         _stopping.Dispose();
+        // _wakeEarly stays undisposed: a producer racing the stop may still release it (it holds no wait handle).
     }
 
     private static void ReturnPayload(OutgoingEdgeBatch batch)
@@ -141,10 +163,18 @@ public sealed class EdgeBatchOutbox : IAsyncDisposable
                     await PublishAsync(batch, stopping).ConfigureAwait(false);
                 }
 
-                // Let the batches sealed meanwhile gather, then take them all in one wake-up (PublishingOptions.DefaultPublishLinger).
+                // Let the batches sealed meanwhile gather, then take them all in one wake-up (PublishingOptions.DefaultPublishLinger),
+                // unless the buffer fills first. The flag is up before the buffer is checked, so a batch that fills it in
+                // between still ends the wait. A late release only shortens a later linger.
                 if (_linger > TimeSpan.Zero)
                 {
-                    await Task.Delay(_linger, stopping).ConfigureAwait(false);
+                    Volatile.Write(ref _lingering, 1);
+                    if (_stage.Buffered < _wakeEarlyAt)
+                    {
+                        await _wakeEarly.WaitAsync(_linger, stopping).ConfigureAwait(false);
+                    }
+
+                    Volatile.Write(ref _lingering, 0);
                 }
             }
         }

@@ -110,6 +110,24 @@ public sealed class EdgeBatchOutboxTests
     }
 
     [Fact]
+    public async Task A_buffer_filling_to_half_ends_the_linger_at_once()
+    {
+        var publisher = new ScriptedPublisher();
+        await using var outbox = new EdgeBatchOutbox(
+            publisher, new PublishingOptions { PublishLinger = TimeSpan.FromSeconds(30), BatchWindow = TimeSpan.FromSeconds(30), OutboxCapacity = 4 });
+        Assert.True(outbox.TryEnqueue(Batch(0, edges: 1)));
+        await publisher.WaitForPublishesAsync(1); // published at once; the loop now lingers for 30 s
+
+        var clock = Stopwatch.StartNew();
+        Assert.True(outbox.TryEnqueue(Batch(1, edges: 1)));
+        Assert.True(outbox.TryEnqueue(Batch(2, edges: 1))); // two of four: half full
+        await publisher.WaitForPublishesAsync(2);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"the half-full buffer waited {clock.Elapsed} for the linger to end");
+        Assert.Equal([0ul, 1ul, 2ul], publisher.Published.Select(p => p.Batch.BatchSequence));
+        Assert.Equal(0, outbox.GetStats().BatchesDropped);
+    }
+
+    [Fact]
     public async Task Without_a_linger_each_batch_is_published_as_soon_as_it_is_sealed()
     {
         var publisher = new ScriptedPublisher();
