@@ -29,10 +29,10 @@ public sealed class EdgeBatchOutbox : IAsyncDisposable
     /// <summary>Ends a linger early: released by the producer when the buffer reaches <see cref="_wakeEarlyAt"/>.</summary>
     private readonly SemaphoreSlim _wakeEarly = new(0);
     private readonly int _wakeEarlyAt;
+    private readonly Task _loop;
 
     /// <summary>1 while the publish loop lingers and may be woken early.</summary>
     private int _lingering;
-    private readonly Task _loop;
 
     private long _batchesSealed;
     private long _batchesPublished;

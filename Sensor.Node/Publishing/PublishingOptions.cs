@@ -63,10 +63,21 @@ public sealed class PublishingOptions
     /// <summary>These settings with <see cref="PublishLinger"/> set to <paramref name="linger"/>.</summary>
     public PublishingOptions WithPublishLinger(TimeSpan linger)
     {
-        var copy = (PublishingOptions)MemberwiseClone();
+        PublishingOptions copy = Copy();
         copy.PublishLinger = linger;
         return copy;
     }
+
+    /// <summary>These settings under another <see cref="SensorName"/>.</summary>
+    public PublishingOptions WithSensorName(string sensorName)
+    {
+        PublishingOptions copy = Copy();
+        copy.SensorName = sensorName;
+        return copy;
+    }
+
+    /// <summary>Every setting copied (all are values or immutable), so a new setting is never left out of a copy.</summary>
+    private PublishingOptions Copy() => (PublishingOptions)MemberwiseClone();
 
     /// <summary>Throws when a setting is out of range, so a bad configuration fails at start-up.</summary>
     public void Validate()

@@ -100,15 +100,7 @@ internal sealed class AfPacketWorker
     /// <summary>Each worker publishes under its own sensor name so batch sequence numbers stay unique.</summary>
     private static PublishingOptions PublishingFor(AfPacketCaptureOptions options, int index) => options.Workers == 1
         ? options.Publishing
-        : new PublishingOptions
-        {
-            MaxEdgesPerBatch = options.Publishing.MaxEdgesPerBatch,
-            BatchWindow = options.Publishing.BatchWindow,
-            OutboxCapacity = options.Publishing.OutboxCapacity,
-            PublishLinger = options.Publishing.PublishLinger,
-            WhenOutboxFull = options.Publishing.WhenOutboxFull,
-            SensorName = $"{options.Publishing.SensorName}-w{index}",
-        };
+        : options.Publishing.WithSensorName($"{options.Publishing.SensorName}-w{index}");
 
     private void Run()
     {
