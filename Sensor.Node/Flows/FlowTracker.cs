@@ -29,7 +29,6 @@ public sealed partial class FlowTracker
     private readonly EdgeAggregator _aggregator;
     private readonly KnownNodeSet _knownNodes;
     private readonly ulong _seed;
-    private readonly bool _vlanAware;
     private readonly ushort _sensorId;
     private readonly long _idleNs;
     private readonly long _activeNs;
@@ -67,7 +66,7 @@ public sealed partial class FlowTracker
         Options = options ?? new FlowTrackerOptions();
         Options.Validate();
         _seed = hashSeed ?? (ulong)Random.Shared.NextInt64();
-        _vlanAware = Options.VlanAware;
+        Keyer = new FlowKeyer(_seed, Options.VlanAware);
         _sensorId = Options.SensorId;
         _idleNs = ToNanoseconds(Options.IdleTimeout);
         _activeNs = ToNanoseconds(Options.ActiveTimeout);
@@ -104,25 +103,15 @@ public sealed partial class FlowTracker
             return;
         }
 
-        KeyOf(in packet, out KeyedPacket keyed);
+        Keyer.KeyOf(in packet, out KeyedPacket keyed);
         Observe(in keyed, timestampNs, ref sink);
     }
 
     /// <summary>
-    /// An IP packet reduced to what <see cref="Observe{TSink}(in KeyedPacket, long, ref TSink)"/> needs, its flow
-    /// key computed, for a thread that parses ahead of the tracker's (the replay's read-ahead). Reads only
-    /// settings fixed at construction, so it may run on any thread while the tracker runs on its own.
-    /// Only for packets with <see cref="ParsedPacket.IpVersion"/> 4 or 6.
+    /// Keys packets for this tracker (<see cref="Observe{TSink}(in KeyedPacket, long, ref TSink)"/>). A copy, so a
+    /// thread that parses ahead of the tracker's keys packets without touching the tracker.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void KeyOf(in ParsedPacket packet, out KeyedPacket keyed)
-    {
-        FlowKey.Create(in packet, _vlanAware, _seed, out keyed.Key, out keyed.Hash, out keyed.SenderIsA);
-        keyed.IpBytes = (uint)packet.IpTotalLength;
-        keyed.FrameBytes = (uint)packet.FrameLength;
-        keyed.TcpFlags = packet.Protocol == IpProtocols.Tcp && packet.HasTransportHeader ? packet.TcpFlags : TcpFlags.None;
-        keyed.MoreFragments = packet.MoreFragments;
-    }
+    public FlowKeyer Keyer { get; }
 
     /// <summary>
     /// Asks for the memory the lookup of a keyed packet will touch, in two steps a few packets apart (bucket, then
@@ -138,7 +127,7 @@ public sealed partial class FlowTracker
 
     /// <summary>
     /// <see cref="Observe{TSink}(in ParsedPacket, long, ref TSink)"/> for an IP packet keyed by
-    /// <see cref="KeyOf"/> of this tracker.
+    /// this tracker's <see cref="Keyer"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Observe<TSink>(in KeyedPacket packet, long timestampNs, ref TSink sink)

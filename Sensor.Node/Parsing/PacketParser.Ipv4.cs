@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace NerfEngine.Sensor.Parsing;
 
@@ -48,7 +49,7 @@ public static partial class PacketParser
         packet.NetworkOffset = (ushort)offset;
         packet.HopLimit = ip[8];
         packet.Protocol = ip[9];
-        packet.SetAddresses(ip.Slice(12, 4), ip.Slice(16, 4));
+        packet.SetIpv4Addresses(MemoryMarshal.Read<uint>(ip.Slice(12)), MemoryMarshal.Read<uint>(ip.Slice(16)));
         packet.IpTotalLength = totalLength;
         packet.IpCapturedLength = capturedLength;
         packet.FragmentId = BinaryPrimitives.ReadUInt16BigEndian(ip.Slice(4));

@@ -122,6 +122,28 @@ public struct ParsedPacket
     /// <summary>Allocates an <see cref="IPAddress"/>: for logs and tests, not for the packet path.</summary>
     public readonly IPAddress? GetDestinationIPAddress() => AddressLength == 0 ? null : new IPAddress(DestinationAddress);
 
+    /// <summary>
+    /// IPv4 addresses, each given as its four bytes in memory order, stored as two whole words per address
+    /// (the address, then zeros): flow keying reads the addresses back as 8-byte words right after parsing,
+    /// and a word the processor can take from one earlier store costs nothing, while a word pieced together
+    /// from a 4-byte copy and the zeroing before it waits until both stores have reached the cache (on a
+    /// two-thread replay behind stores to records the other core holds: ≈4% of its CPU).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal void SetIpv4Addresses(uint source, uint destination)
+    {
+        // Memory order of the four bytes, then four zeros, whatever the host's byte order.
+        static ulong Word(uint address) => BitConverter.IsLittleEndian ? address : (ulong)address << 32;
+        ref ulong sourceWords = ref Unsafe.As<AddressBytes, ulong>(ref _source);
+        ref ulong destinationWords = ref Unsafe.As<AddressBytes, ulong>(ref _destination);
+        sourceWords = Word(source);
+        Unsafe.Add(ref sourceWords, 1) = 0;
+        destinationWords = Word(destination);
+        Unsafe.Add(ref destinationWords, 1) = 0;
+        AddressLength = 4;
+    }
+
+    /// <summary>Addresses of any length up to sixteen bytes (IPv6: sixteen), copied as given.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal void SetAddresses(ReadOnlySpan<byte> source, ReadOnlySpan<byte> destination)
     {

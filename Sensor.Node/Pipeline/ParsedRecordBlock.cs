@@ -80,9 +80,12 @@ internal sealed class ParsedRecordBlock
     /// where a single-threaded loop would have met it.
     /// </summary>
     /// <param name="reader">The file.</param>
-    /// <param name="keys">The tracker the records are for: IP packets get their flow key here, off the tracker's thread.</param>
+    /// <param name="keys">
+    /// The <see cref="FlowTracker.Keyer"/> of the tracker the records are for: IP packets get their flow key here, off
+    /// the tracker's thread. The caller's own copy, so keying never reads the tracker object.
+    /// </param>
     [MethodImpl(HotPath.Optimize)]
-    public void Fill(CaptureFileReader reader, FlowTracker keys)
+    public void Fill(CaptureFileReader reader, in FlowKeyer keys)
     {
         Count = 0;
         ReadError = null;

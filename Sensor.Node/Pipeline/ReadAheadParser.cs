@@ -7,7 +7,7 @@ namespace NerfEngine.Sensor.Pipeline;
 
 /// <summary>
 /// The first stage of a maximum-speed replay: a thread of its own reads the capture file, parses
-/// its records and computes the flow keys of IP packets (<see cref="FlowTracker.KeyOf"/>) into
+/// its records and computes the flow keys of IP packets (<see cref="FlowKeyer.KeyOf"/>) into
 /// <see cref="ParsedRecordBlock"/>s, a few blocks ahead of the replay loop, which counts, tracks and
 /// batches them (keying moved here to balance the two threads: the tracker's was the longer). Reading (mostly the kernel copying the file out of the page cache)
 /// and parsing are about half of a replay's work; with two cores they now run beside the flow
@@ -33,8 +33,8 @@ internal sealed class ReadAheadParser : IDisposable
 
     private readonly CaptureFileReader _reader;
 
-    /// <summary>The tracker the blocks are for; only its <see cref="FlowTracker.KeyOf"/> runs on this stage's thread.</summary>
-    private readonly FlowTracker _keys;
+    /// <summary>Keys for the tracker the blocks are for (<see cref="FlowTracker.Keyer"/>): the stage's thread never reads the tracker.</summary>
+    private readonly FlowKeyer _keyer;
 
     /// <summary>Filled blocks in file order; a null entry marks the end (after the last block, or a failure).</summary>
     private readonly ConcurrentQueue<ParsedRecordBlock?> _filled = new();
@@ -64,10 +64,10 @@ internal sealed class ReadAheadParser : IDisposable
 
     private bool _started;
 
-    public ReadAheadParser(CaptureFileReader reader, FlowTracker keys, int blocksAhead = DefaultBlocksAhead)
+    public ReadAheadParser(CaptureFileReader reader, FlowKeyer keyer, int blocksAhead = DefaultBlocksAhead)
     {
         _reader = reader;
-        _keys = keys;
+        _keyer = keyer;
         ArgumentOutOfRangeException.ThrowIfLessThan(blocksAhead, 2);
         _blocksAhead = blocksAhead;
         _thread = new Thread(ReadAll) { IsBackground = true, Name = "replay read-ahead" };
@@ -143,13 +143,15 @@ internal sealed class ReadAheadParser : IDisposable
     {
         try
         {
+            // On this thread's stack: this object's cache lines also hold the counters both threads update.
+            FlowKeyer keyer = _keyer;
             ParsedRecordBlock block;
             do
             {
                 // A stop is seen at every block, not only when the reader waits at the limit.
                 _stopping.Token.ThrowIfCancellationRequested();
                 block = _free.TryDequeue(out ParsedRecordBlock? reused) ? reused : new ParsedRecordBlock();
-                block.Fill(_reader, _keys);
+                block.Fill(_reader, in keyer);
                 _filled.Enqueue(block);
                 _filledCount.Release();
                 WaitForRoom();

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using NerfEngine.Sensor.Capture.Files;
+using NerfEngine.Sensor.Flows;
 using NerfEngine.Sensor.Parsing;
 
 namespace NerfEngine.Sensor.Pipeline;
@@ -91,7 +92,7 @@ public sealed partial class ReplayPipeline
             return;
         }
 
-        using var readAhead = new ReadAheadParser(reader, _tracker);
+        using var readAhead = new ReadAheadParser(reader, _tracker.Keyer);
         readAhead.Start();
         while (readAhead.Take(stop) is { } block)
         {
@@ -110,9 +111,10 @@ public sealed partial class ReplayPipeline
     private void ReplayOnOneThread(CaptureFileReader reader, ref ReplayEdgeSink sink, CancellationToken stop)
     {
         var block = new ParsedRecordBlock();
+        FlowKeyer keyer = _tracker.Keyer;
         do
         {
-            block.Fill(reader, _tracker);
+            block.Fill(reader, in keyer);
             ProcessBlock(block, ref sink);
             PublishProgress(block.RecordsRead, block.FilePosition);
             block.ReadError?.Throw();

@@ -19,7 +19,7 @@ public sealed class ReadAheadParserTests
     {
         using TemporaryCapture capture = ManyBlocks();
         using CaptureFileReader reader = CaptureFileReader.Open(capture.Path);
-        using var readAhead = new ReadAheadParser(reader, new FlowTracker(), blocksAhead: 4);
+        using var readAhead = new ReadAheadParser(reader, new FlowTracker().Keyer, blocksAhead: 4);
         readAhead.Start();
 
         long expected = 0;
@@ -48,7 +48,7 @@ public sealed class ReadAheadParserTests
     {
         using TemporaryCapture capture = ManyBlocks();
         using CaptureFileReader reader = CaptureFileReader.Open(capture.Path);
-        var readAhead = new ReadAheadParser(reader, new FlowTracker(), blocksAhead: 4);
+        var readAhead = new ReadAheadParser(reader, new FlowTracker().Keyer, blocksAhead: 4);
         readAhead.Start();
         ParsedRecordBlock first = readAhead.Take(CancellationToken.None)!;
         Thread.Sleep(100); // the reader fills its four blocks ahead and waits
@@ -63,6 +63,6 @@ public sealed class ReadAheadParserTests
     {
         using TemporaryCapture capture = ManyBlocks();
         using CaptureFileReader reader = CaptureFileReader.Open(capture.Path);
-        Assert.Throws<ArgumentOutOfRangeException>(() => new ReadAheadParser(reader, new FlowTracker(), blocksAhead: 1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new ReadAheadParser(reader, new FlowTracker().Keyer, blocksAhead: 1));
     }
 }

@@ -27,15 +27,15 @@ public sealed class ReplayAllocationTests
                 : UdpFrame("fd00::1", (ushort)(1024 + i % 500), "fd00::2", 53, payload: i % 200))));
         using CaptureFileReader reader = CaptureFileReader.Open(capture.Path);
         var block = new ParsedRecordBlock();
-        var tracker = new FlowTracker();
-        block.Fill(reader, tracker); // the first block JIT-compiles and warms everything up
+        FlowKeyer keyer = new FlowTracker().Keyer;
+        block.Fill(reader, in keyer); // the first block JIT-compiles and warms everything up
 
         long records = block.Count;
         var allocatedByFill = new List<long>(capacity: 100);
         do
         {
             long before = GC.GetAllocatedBytesForCurrentThread();
-            block.Fill(reader, tracker);
+            block.Fill(reader, in keyer);
             allocatedByFill.Add(GC.GetAllocatedBytesForCurrentThread() - before);
             records += block.Count;
         }
@@ -58,7 +58,7 @@ public sealed class ReplayAllocationTests
         using TemporaryCapture capture = TemporaryCapture.Write(Enumerable.Range(0, 100_000)
             .Select(i => (At(i * 0.01), UdpFrame("10.0.0.1", (ushort)(1024 + i % 500), "10.0.0.2", 53, payload: i % 100))));
         using CaptureFileReader reader = CaptureFileReader.Open(capture.Path);
-        using var readAhead = new ReadAheadParser(reader, new FlowTracker());
+        using var readAhead = new ReadAheadParser(reader, new FlowTracker().Keyer);
         readAhead.Start();
 
         long records = 0;
