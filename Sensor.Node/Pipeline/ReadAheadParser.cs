@@ -8,7 +8,7 @@ namespace NerfEngine.Sensor.Pipeline;
 /// <summary>
 /// The first stage of a maximum-speed replay: a thread of its own reads the capture file, parses
 /// its records and computes the flow keys of IP packets (<see cref="FlowKeyer.KeyOf"/>) into
-/// <see cref="ParsedRecordBlock"/>s, a few blocks ahead of the replay loop, which counts, tracks and
+/// <see cref="ParsedRecordBlock"/>s, blocks ahead of the replay loop, which counts, tracks and
 /// batches them (keying moved here to balance the two threads: the tracker's was the longer). Reading (mostly the kernel copying the file out of the page cache)
 /// and parsing are about half of a replay's work; with two cores they now run beside the flow
 /// tracker instead of before it. Records keep their order; a reader error arrives after the records
@@ -28,8 +28,13 @@ namespace NerfEngine.Sensor.Pipeline;
 /// </remarks>
 internal sealed class ReadAheadParser : IDisposable
 {
-    /// <summary>Filled blocks waiting for the loop: enough to ride out a slow batch seal, few enough to stay in cache.</summary>
-    public const int DefaultBlocksAhead = 4;
+    /// <summary>
+    /// Filled blocks waiting for the loop, at most. The reading thread is the faster one, so it sleeps at this limit
+    /// until the loop has taken half of them: sixteen blocks (≈3 MB) make that one sleep and wake per eight blocks
+    /// instead of per two, and a block is refilled only after the loop's core has long moved its lines out of its own
+    /// cache. A two-thread 5M-packet replay took ≈4% less CPU than with four.
+    /// </summary>
+    public const int DefaultBlocksAhead = 16;
 
     private readonly CaptureFileReader _reader;
 

@@ -31,6 +31,20 @@ public sealed class Ipv4ParsingTests
     }
 
     [Fact]
+    public void An_ipv4_address_is_stored_as_its_four_bytes_then_twelve_zeros()
+    {
+        // Flow keys are built from all sixteen stored bytes: the same IPv4 address must always give the same sixteen.
+        byte[] frame = Ethernet(EtherTypes.Ipv4, Ipv4("192.0.2.250", "198.51.100.7", IpProtocols.Udp, Udp(7, 9)));
+
+        PacketParser.Parse(frame, out ParsedPacket packet);
+
+        byte[] source = [192, 0, 2, 250, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+        byte[] destination = [198, 51, 100, 7, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+        Assert.Equal(source, ((ReadOnlySpan<byte>)packet.SourceAddressBytes).ToArray());
+        Assert.Equal(destination, ((ReadOnlySpan<byte>)packet.DestinationAddressBytes).ToArray());
+    }
+
+    [Fact]
     public void Ipv4_options_move_the_transport_header_by_the_ihl()
     {
         byte[] frame = Ethernet(EtherTypes.Ipv4, Ipv4("10.0.0.1", "10.0.0.2", IpProtocols.Udp, Udp(7, 9), optionBytes: 40));
