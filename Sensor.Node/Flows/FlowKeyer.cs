@@ -7,7 +7,7 @@ namespace NerfEngine.Sensor.Flows;
 /// Keys IP packets for one <see cref="FlowTracker"/>: its hash seed and VLAN setting, fixed when the tracker is
 /// made, in a value of their own. A thread that parses ahead of the tracker's (the replay's read-ahead) keys
 /// packets with its own copy: reading the two settings from the tracker object itself cost a cache miss per
-/// packet, because they share cache lines with the counters the tracker's thread updates per packet (≈5% of a
+/// packet, because they share cache lines with the counters the tracker's thread updates per packet (≈4% of a
 /// two-thread replay's CPU).
 /// </summary>
 public readonly struct FlowKeyer
