@@ -81,7 +81,7 @@ public sealed class ConversationLedger
     public int MaxConversations { get; }
 
     /// <summary>Rows kept so far.</summary>
-    public int Count { get; private set; }
+    public int Count => _rows.Count;
 
     /// <summary>Conversations not kept because the ledger was full.</summary>
     public long OmittedConversations { get; private set; }
@@ -117,7 +117,7 @@ public sealed class ConversationLedger
                 return;
             }
 
-            found = Count++;
+            found = Count;
             _rows.Append(new ConversationRow(key, hash, flow.OriginatorIsA, flow.FirstSeenNs));
             _buckets[bucket] = Count;
             if (Count * 2 > _buckets.Length)

@@ -80,12 +80,12 @@ internal sealed class ParsedRecordBlock
     /// where a single-threaded loop would have met it.
     /// </summary>
     /// <param name="reader">The file.</param>
-    /// <param name="keys">
+    /// <param name="keyer">
     /// The <see cref="FlowTracker.Keyer"/> of the tracker the records are for: IP packets get their flow key here, off
     /// the tracker's thread. The caller's own copy, so keying never reads the tracker object.
     /// </param>
     [MethodImpl(HotPath.Optimize)]
-    public void Fill(CaptureFileReader reader, in FlowKeyer keys)
+    public void Fill(CaptureFileReader reader, in FlowKeyer keyer)
     {
         Count = 0;
         ReadError = null;
@@ -112,7 +112,7 @@ internal sealed class ParsedRecordBlock
                 parsed.IsFragment = packet.IsFragment;
                 if (parsed.IsIp)
                 {
-                    keys.KeyOf(in packet, out parsed.Packet);
+                    keyer.KeyOf(in packet, out parsed.Packet);
                 }
 
                 Count++;
