@@ -1,4 +1,5 @@
 using System.Net;
+using System.Runtime.CompilerServices;
 using System.Text;
 using NerfEngine.Sensor.Flows;
 using NerfEngine.Sensor.Parsing;
@@ -6,28 +7,36 @@ using NerfEngine.Sensor.Parsing;
 namespace NerfEngine.Sensor.Cli;
 
 /// <summary>
-/// One conversation of <c>replay --json</c> as one compact JSON object, written byte by byte. A 2 GB capture has
-/// 100,000 of them; through a JSON writer, each field was a call that checked its value for characters to escape,
-/// and the table cost as much as a tenth of the replay. Nothing here can need escaping: the names are fixed,
-/// the values are numbers, addresses, times and TCP flag names.
+/// Conversations of <c>replay --json</c> as compact JSON objects, written byte by byte. A 2 GB capture has 100,000 of
+/// them: through a JSON writer, each field was a call that checked its value for characters to escape, and the table
+/// cost as much as a tenth of the replay. Nothing here can need escaping: the names are fixed, the values are numbers,
+/// addresses, times and TCP flag names. One instance writes one table: it remembers the text of the last second it
+/// wrote, since rows in first-seen order mostly share it.
 /// </summary>
-internal static class ConversationJsonRow
+internal sealed class ConversationJsonRow
 {
     /// <summary>Room for the longest row: two IPv6 addresses, nine flag names a side, every number at its widest.</summary>
     public const int MaxLength = 1024;
 
-    /// <summary>Bytes of a time as <see cref="WriteTime"/> writes it: 2023-11-14T22:13:20.000000000Z.</summary>
+    /// <summary>Bytes of a time as <see cref="TryWriteTime"/> writes it: 2023-11-14T22:13:20.000000000Z.</summary>
     public const int TimeLength = 30;
+
+    /// <summary>Bytes of a time up to its fraction: 2023-11-14T22:13:20.</summary>
+    private const int SecondLength = 20;
+
+    private readonly byte[] _secondText = new byte[SecondLength];
+    private long _second = -1;
 
     /// <summary>
     /// Writes <paramref name="c"/> at the start of <paramref name="destination"/>, as <see cref="ConversationRow.ToConversation"/>
     /// would name its fields; returns the bytes written.
     /// </summary>
-    internal static int Write(in ConversationRow c, Span<byte> destination)
+    [MethodImpl(HotPath.Optimize)]
+    public int Write(in ConversationRow c, Span<byte> destination)
     {
         FlowDirectionTotals forward = c.Forward;
         FlowDirectionTotals reverse = c.Reverse;
-        var row = new Writer(destination);
+        var row = new Writer(destination, this);
         row.Append("{\"src\":\""u8);
         row.Address(c.SourceAddress);
         row.Append("\",\"dst\":\""u8);
@@ -53,7 +62,7 @@ internal static class ConversationJsonRow
         row.Time(c.FirstSeenNs);
         row.Append("\",\"last_seen\":\""u8);
         row.Time(c.LastSeenNs);
-        row.Field("\",\"flows\":"u8, c.FlowCount);
+        row.Field("\",\"flows\":"u8, (uint)c.FlowCount);
         row.Append("}"u8);
         return row.Length;
     }
@@ -71,32 +80,35 @@ internal static class ConversationJsonRow
         }
 
         long seconds = Math.DivRem(unixNs, 1_000_000_000, out long nanos);
+        WriteSecond(seconds, text);
+        WriteFraction((uint)nanos, text[SecondLength..]);
+        return true;
+    }
+
+    /// <summary>The first <see cref="SecondLength"/> bytes of a time: <c>yyyy-MM-ddTHH:mm:ss.</c> of a second since 1970.</summary>
+    private static void WriteSecond(long seconds, Span<byte> text)
+    {
         DateTime time = DateTime.UnixEpoch.AddTicks(seconds * TimeSpan.TicksPerSecond);
         (int year, int month, int day) = time;
-        Digits(text[..4], year);
+        DecimalText.Fixed(text[..4], (uint)year);
         text[4] = (byte)'-';
-        Digits(text.Slice(5, 2), month);
+        DecimalText.Fixed(text.Slice(5, 2), (uint)month);
         text[7] = (byte)'-';
-        Digits(text.Slice(8, 2), day);
+        DecimalText.Fixed(text.Slice(8, 2), (uint)day);
         text[10] = (byte)'T';
-        Digits(text.Slice(11, 2), time.Hour);
+        DecimalText.Fixed(text.Slice(11, 2), (uint)time.Hour);
         text[13] = (byte)':';
-        Digits(text.Slice(14, 2), time.Minute);
+        DecimalText.Fixed(text.Slice(14, 2), (uint)time.Minute);
         text[16] = (byte)':';
-        Digits(text.Slice(17, 2), time.Second);
+        DecimalText.Fixed(text.Slice(17, 2), (uint)time.Second);
         text[19] = (byte)'.';
-        Digits(text.Slice(20, 9), (int)nanos);
-        text[29] = (byte)'Z';
-        return true;
+    }
 
-        static void Digits(Span<byte> destination, int value)
-        {
-            for (int i = destination.Length - 1; i >= 0; i--)
-            {
-                destination[i] = (byte)('0' + (value % 10));
-                value /= 10;
-            }
-        }
+    /// <summary>Nanoseconds as nine digits and the closing <c>Z</c>.</summary>
+    private static void WriteFraction(uint nanos, Span<byte> text)
+    {
+        DecimalText.Fixed(text[..9], nanos);
+        text[9] = (byte)'Z';
     }
 
     /// <summary>TCP flags as <see cref="Enum.ToString()"/> names them ("Syn, Ack"), UTF-8, formatted once per value.</summary>
@@ -116,12 +128,13 @@ internal static class ConversationJsonRow
     private static readonly byte[]?[] FlagsTexts = new byte[]?[(int)TcpFlags.Ae << 1];
 
     /// <summary>Appends to a span; every row fits (<see cref="MaxLength"/>), so running out is a bug.</summary>
-    private ref struct Writer(Span<byte> destination)
+    private ref struct Writer(Span<byte> destination, ConversationJsonRow table)
     {
         private readonly Span<byte> _destination = destination;
 
         public int Length { get; private set; }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Append(ReadOnlySpan<byte> bytes)
         {
             bytes.CopyTo(_destination[Length..]);
@@ -129,19 +142,11 @@ internal static class ConversationJsonRow
         }
 
         /// <summary>A number field: the punctuation before it, its name and the colon, then the value.</summary>
-        public void Field<T>(ReadOnlySpan<byte> name, T value)
-            where T : IUtf8SpanFormattable
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Field(ReadOnlySpan<byte> name, ulong value)
         {
             Append(name);
-            Number(value);
-        }
-
-        public void Number<T>(T value)
-            where T : IUtf8SpanFormattable
-        {
-            bool written = value.TryFormat(_destination[Length..], out int length, format: default, provider: System.Globalization.CultureInfo.InvariantCulture);
-            System.Diagnostics.Debug.Assert(written, "a row has room for every number");
-            Length += length;
+            Length += DecimalText.Write(_destination[Length..], value);
         }
 
         /// <summary>An address as <see cref="IPAddress.ToString"/> writes it: IPv4 digit by digit, IPv6 through IPAddress.</summary>
@@ -155,26 +160,39 @@ internal static class ConversationJsonRow
                 return;
             }
 
-            for (int i = 0; i < 4; i++)
+            Span<byte> text = _destination[Length..];
+            int at = DecimalText.Write(text, address[0]);
+            for (int i = 1; i < 4; i++)
             {
-                if (i > 0)
-                {
-                    _destination[Length++] = (byte)'.';
-                }
-
-                Number(address[i]);
+                text[at++] = (byte)'.';
+                at += DecimalText.Write(text[at..], address[i]);
             }
+
+            Length += at;
         }
 
+        /// <summary>
+        /// A time as <see cref="TryWriteTime"/> writes it; the date and clock part is copied when the row before had the
+        /// same second (rows in first-seen order mostly do), so only the nine fraction digits are worked out.
+        /// </summary>
         public void Time(long unixNs)
         {
-            if (TryWriteTime(unixNs, _destination[Length..]))
+            if (unixNs < 0)
             {
-                Length += TimeLength;
+                Append(Encoding.UTF8.GetBytes(ReplayJsonWriter.FormatTime(unixNs)));
                 return;
             }
 
-            Append(Encoding.UTF8.GetBytes(ReplayJsonWriter.FormatTime(unixNs)));
+            long seconds = Math.DivRem(unixNs, 1_000_000_000, out long nanos);
+            if (seconds != table._second)
+            {
+                WriteSecond(seconds, table._secondText);
+                table._second = seconds;
+            }
+
+            Append(table._secondText);
+            WriteFraction((uint)nanos, _destination[Length..]);
+            Length += TimeLength - SecondLength;
         }
     }
 }

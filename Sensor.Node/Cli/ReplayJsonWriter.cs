@@ -174,10 +174,11 @@ internal static class ReplayJsonWriter
         Span<byte> row = stackalloc byte[RowIndent.Length + ConversationJsonRow.MaxLength];
         RowIndent.CopyTo(row);
         ConversationTable table = summary.Conversations;
+        var rows = new ConversationJsonRow();
         for (int i = 0; i < table.Count; i++)
         {
             // A raw value is copied as it is, leading whitespace included: that puts each row on a line of its own.
-            int length = ConversationJsonRow.Write(in table.RowAt(i), row[RowIndent.Length..]);
+            int length = rows.Write(in table.RowAt(i), row[RowIndent.Length..]);
             json.WriteRawValue(row[..(RowIndent.Length + length)], skipInputValidation: true);
             if (json.BytesPending >= OutputChunkBytes)
             {

@@ -62,12 +62,13 @@ public sealed class ConversationLedger
     private readonly ConversationRows _rows;
 
     /// <summary>
-    /// Open addressing (linear probing, load at most one half) from key hash to row index + 1, 0 = empty.
-    /// A hand-rolled index rather than a Dictionary: it runs for every ended flow on the replay thread,
-    /// and a Dictionary over this struct key ran unoptimised code for most of a replay (see HotPath).
+    /// Open addressing (linear probing, load at most one half) from key hash to row: each bucket holds the row index + 1
+    /// in its low half (0 = empty) and the upper half of the row's hash as a tag in its high half, so a probe only
+    /// reads a row whose tag matches. A hand-rolled index rather than a Dictionary: it runs for every ended flow on the
+    /// replay thread, and a Dictionary over this struct key ran unoptimised code for most of a replay (see HotPath).
     /// Rows are never removed, so there are no tombstones.
     /// </summary>
-    private int[] _buckets = new int[1024];
+    private ulong[] _buckets = new ulong[1024];
 
     /// <summary>Creates an empty ledger.</summary>
     public ConversationLedger(int maxConversations = DefaultMaxConversations)
@@ -98,13 +99,16 @@ public sealed class ConversationLedger
         int mask = _buckets.Length - 1;
         int bucket = (int)hash & mask;
         int found = -1;
-        for (int index; (index = _buckets[bucket] - 1) >= 0; bucket = (bucket + 1) & mask)
+        for (ulong entry; (entry = _buckets[bucket]) != 0; bucket = (bucket + 1) & mask)
         {
-            ref ConversationRow candidate = ref _rows[index];
-            if (candidate.Hash == hash && candidate.Key.Equals(key))
+            if ((entry >> 32) == (hash >> 32))
             {
-                found = index;
-                break;
+                int index = (int)(uint)entry - 1;
+                if (_rows[index].Key.Equals(key))
+                {
+                    found = index;
+                    break;
+                }
             }
         }
 
@@ -119,7 +123,7 @@ public sealed class ConversationLedger
 
             found = Count;
             _rows.Append(new ConversationRow(key, hash, flow.OriginatorIsA, flow.FirstSeenNs));
-            _buckets[bucket] = Count;
+            _buckets[bucket] = Bucket(hash, found);
             if (Count * 2 > _buckets.Length)
             {
                 Rehash(_buckets.Length * 2);
@@ -138,19 +142,23 @@ public sealed class ConversationLedger
         row.FlowCount++;
     }
 
+    /// <summary>A bucket naming row <paramref name="index"/>, tagged with its hash's upper half.</summary>
+    private static ulong Bucket(ulong hash, int index) => (hash & 0xFFFF_FFFF_0000_0000UL) | (uint)(index + 1);
+
     private void Rehash(int bucketCount)
     {
-        _buckets = new int[bucketCount];
+        _buckets = new ulong[bucketCount];
         int mask = bucketCount - 1;
         for (int i = 0; i < Count; i++)
         {
-            int bucket = (int)_rows[i].Hash & mask;
+            ulong hash = _rows[i].Hash;
+            int bucket = (int)hash & mask;
             while (_buckets[bucket] != 0)
             {
                 bucket = (bucket + 1) & mask;
             }
 
-            _buckets[bucket] = i + 1;
+            _buckets[bucket] = Bucket(hash, i);
         }
     }
 
@@ -158,40 +166,30 @@ public sealed class ConversationLedger
     /// <remarks>
     /// For the end of a capture, when every flow has been merged: the table is a view of the ledger's rows through an
     /// order of their indexes, not a copy (a copy of 100,000 rows was 15 MB of fresh memory at the end of a replay), so
-    /// flows merged afterwards would change its totals, not its order or its rows. Rows are added as
-    /// conversations start, by the event clock, so they are nearly always in order already; otherwise the first-packet
-    /// times are sorted as plain numbers with the row indexes beside them (an introsort over primitives: a few ms for
-    /// 100k rows, where a comparison delegate over the rows took ≈60 ms). Only runs of equal times are then sorted
+    /// flows merged afterwards would change its totals, not its order or its rows. A row is added when its conversation's
+    /// first flow ends, so rows are in first-packet order only when flows end in the order they began; otherwise the
+    /// first-packet times are ordered as plain numbers (<see cref="OrderByTime"/>: linear, about a millisecond for 100k
+    /// rows, where a comparison delegate over the rows took ≈60 ms). Only runs of equal times are then sorted
     /// again by key text, formatted for those rows alone, and insertion position, so the order is exactly a stable
     /// OrderBy(first seen)/ThenBy(key text).
     /// </remarks>
     public ConversationTable GetConversations()
     {
         int count = Count;
-        var order = new int[count];
+        var times = new long[count];
         bool ascending = true;
         for (int i = 0; i < count; i++)
         {
-            order[i] = i;
-            ascending &= i == 0 || _rows[i].FirstSeenNs >= _rows[i - 1].FirstSeenNs;
+            times[i] = _rows[i].FirstSeenNs;
+            ascending &= i == 0 || times[i] >= times[i - 1];
         }
 
-        if (!ascending)
-        {
-            var times = new long[count];
-            for (int i = 0; i < count; i++)
-            {
-                times[i] = _rows[i].FirstSeenNs;
-            }
-
-            Array.Sort(times, order);
-        }
-
+        int[] order = ascending ? Enumerable.Range(0, count).ToArray() : OrderByTime(times);
         for (int start = 0; start < count;)
         {
-            long time = _rows[order[start]].FirstSeenNs;
+            long time = times[order[start]];
             int end = start + 1;
-            while (end < count && _rows[order[end]].FirstSeenNs == time)
+            while (end < count && times[order[end]] == time)
             {
                 end++;
             }
@@ -205,6 +203,66 @@ public sealed class ConversationLedger
         }
 
         return new ConversationTable(_rows, order);
+    }
+
+    /// <summary>Bits of a time sorted per pass of <see cref="OrderByTime"/>.</summary>
+    private const int RadixBits = 16;
+
+    /// <summary>
+    /// The indexes of <paramref name="times"/> in time order; stable, so equal times keep their index order. A
+    /// least-significant-digit radix sort over the times' offsets from the earliest, 16 bits a pass, as many passes as
+    /// the capture's time span needs (three for up to three days): linear in the rows, and precompiled, where
+    /// Array.Sort over a key and an item array is compiled at run time for these types.
+    /// </summary>
+    internal static int[] OrderByTime(ReadOnlySpan<long> times)
+    {
+        int count = times.Length;
+        long earliest = long.MaxValue;
+        long latest = long.MinValue;
+        foreach (long time in times)
+        {
+            earliest = Math.Min(earliest, time);
+            latest = Math.Max(latest, time);
+        }
+
+        var offsets = new ulong[count];
+        var order = new int[count];
+        for (int i = 0; i < count; i++)
+        {
+            offsets[i] = unchecked((ulong)(times[i] - earliest));
+            order[i] = i;
+        }
+
+        ulong span = count == 0 ? 0 : unchecked((ulong)(latest - earliest));
+        var sortedOffsets = new ulong[count];
+        var sortedOrder = new int[count];
+        var starts = new int[1 << RadixBits];
+        const int digitMask = (1 << RadixBits) - 1;
+        for (int shift = 0; shift < 64 && (span >> shift) != 0; shift += RadixBits)
+        {
+            Array.Clear(starts);
+            foreach (ulong offset in offsets)
+            {
+                starts[(int)(offset >> shift) & digitMask]++;
+            }
+
+            for (int digit = 0, start = 0; digit < starts.Length; digit++)
+            {
+                (starts[digit], start) = (start, start + starts[digit]);
+            }
+
+            for (int i = 0; i < count; i++)
+            {
+                int at = starts[(int)(offsets[i] >> shift) & digitMask]++;
+                sortedOffsets[at] = offsets[i];
+                sortedOrder[at] = order[i];
+            }
+
+            (offsets, sortedOffsets) = (sortedOffsets, offsets);
+            (order, sortedOrder) = (sortedOrder, order);
+        }
+
+        return order;
     }
 
     /// <summary>Orders rows that started at the same time by key text, then insertion position.</summary>

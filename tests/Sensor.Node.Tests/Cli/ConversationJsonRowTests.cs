@@ -50,7 +50,7 @@ public sealed class ConversationJsonRowTests
         ConversationRow source = Row(name);
         Conversation c = source.ToConversation();
         Span<byte> buffer = stackalloc byte[ConversationJsonRow.MaxLength];
-        int length = ConversationJsonRow.Write(in source, buffer);
+        int length = new ConversationJsonRow().Write(in source, buffer);
 
         using JsonDocument row = JsonDocument.Parse(buffer[..length].ToArray());
         JsonElement r = row.RootElement;
@@ -88,5 +88,24 @@ public sealed class ConversationJsonRowTests
         }
 
         Assert.False(ConversationJsonRow.TryWriteTime(-1, text));
+    }
+
+    [Fact]
+    public void Rows_of_one_table_write_each_time_whole_whether_its_second_is_the_one_before_or_not()
+    {
+        var rows = new ConversationJsonRow();
+        Span<byte> buffer = stackalloc byte[ConversationJsonRow.MaxLength];
+        long[] times = [1_700_000_000_000_000_001, 1_700_000_000_999_999_999, 1_700_000_001_000_000_000, 17_000_000_005, -7, 1_700_000_001_000_000_000, 0];
+        ConversationRow source = Row("v4");
+        for (int i = 0; i + 1 < times.Length; i++)
+        {
+            source.FirstSeenNs = times[i];
+            source.LastSeenNs = times[i + 1];
+            int length = rows.Write(in source, buffer);
+
+            using JsonDocument row = JsonDocument.Parse(buffer[..length].ToArray());
+            Assert.Equal(ReplayJsonWriter.FormatTime(times[i]), row.RootElement.GetProperty("first_seen").GetString());
+            Assert.Equal(ReplayJsonWriter.FormatTime(times[i + 1]), row.RootElement.GetProperty("last_seen").GetString());
+        }
     }
 }

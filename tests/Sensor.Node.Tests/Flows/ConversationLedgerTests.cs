@@ -1,3 +1,5 @@
+using FsCheck;
+using FsCheck.Fluent;
 using NerfEngine.Sensor.Flows;
 using NerfEngine.Sensor.Parsing;
 using static NerfEngine.Tests.SensorNode.Support.Frames;
@@ -101,4 +103,29 @@ public sealed class ConversationLedgerTests
         Assert.Equal(12, ledger.OmittedPackets);
         Assert.Equal(5ul, ledger.GetConversations()[1].Forward.Packets);
     }
+
+    [Theory]
+    [InlineData(new long[0])]
+    [InlineData(new long[] { 42 })]
+    [InlineData(new long[] { 5, 5, 5 })]
+    [InlineData(new long[] { long.MaxValue, long.MinValue, 0, -1, 1, long.MinValue, long.MaxValue })]
+    [InlineData(new long[] { 1_700_000_000_000_065_536, 1_700_000_000_000_000_000, 1_700_000_000_000_065_535, 1_700_000_000_000_000_001 })]
+    public void Times_are_ordered_as_a_stable_sort_orders_them(long[] times) =>
+        Assert.Equal(StableOrder(times), ConversationLedger.OrderByTime(times));
+
+    [Fact]
+    public void Any_times_are_ordered_as_a_stable_sort_orders_them()
+    {
+        // Times clustered like a capture's (a base, then offsets of any width) with ties, so every pass and every tie counts.
+        Gen<long[]> captures =
+            from baseNs in Gen.Choose(0, int.MaxValue)
+            from width in Gen.Choose(0, 62)
+            from offsets in Gen.Choose(0, int.MaxValue).Zip(Gen.Choose(0, 7)).ArrayOf()
+            select offsets.Select(o => ((long)baseNs << 30) + ((((long)o.Item1 << 31) | (uint)o.Item1) >> (62 - width)) * (o.Item2 == 0 ? 0 : 1)).ToArray();
+
+        Prop.ForAll(captures.ToArbitrary(), times => StableOrder(times).SequenceEqual(ConversationLedger.OrderByTime(times)))
+            .QuickCheckThrowOnFailure();
+    }
+
+    private static int[] StableOrder(long[] times) => Enumerable.Range(0, times.Length).OrderBy(i => times[i]).ToArray();
 }
