@@ -10,8 +10,8 @@ namespace NerfEngine.Sensor.Cli;
 /// Conversations of <c>replay --json</c> as compact JSON objects, written byte by byte. A 2 GB capture has 100,000 of
 /// them: through a JSON writer, each field was a call that checked its value for characters to escape, and the table
 /// cost as much as a tenth of the replay. Nothing here can need escaping: the names are fixed, the values are numbers,
-/// addresses, times and TCP flag names. One instance writes one table: it remembers the text of the last second it
-/// wrote, since rows in first-seen order mostly share it.
+/// addresses, times and TCP flag names. One instance writes one table: it remembers the text of the last second each
+/// time field had, since rows in first-seen order mostly share it.
 /// </summary>
 internal sealed class ConversationJsonRow
 {
@@ -24,8 +24,9 @@ internal sealed class ConversationJsonRow
     /// <summary>Bytes of a time up to its fraction: 2023-11-14T22:13:20.</summary>
     private const int SecondLength = 20;
 
-    private readonly byte[] _secondText = new byte[SecondLength];
-    private long _second = -1;
+    /// <summary>The last second written as a first-seen time, and the last as a last-seen time (they alternate in a row).</summary>
+    private readonly SecondText _firstSeen = new();
+    private readonly SecondText _lastSeen = new();
 
     /// <summary>
     /// Writes <paramref name="c"/> at the start of <paramref name="destination"/>, as <see cref="ConversationRow.ToConversation"/>
@@ -36,7 +37,7 @@ internal sealed class ConversationJsonRow
     {
         FlowDirectionTotals forward = c.Forward;
         FlowDirectionTotals reverse = c.Reverse;
-        var row = new Writer(destination, this);
+        var row = new Writer(destination);
         row.Append("{\"src\":\""u8);
         row.Address(c.SourceAddress);
         row.Append("\",\"dst\":\""u8);
@@ -59,9 +60,9 @@ internal sealed class ConversationJsonRow
         row.Append("\",\"tcp_flags_dst_to_src\":\""u8);
         row.Append(FlagsText(reverse.TcpFlags));
         row.Append("\",\"first_seen\":\""u8);
-        row.Time(c.FirstSeenNs);
+        row.Time(c.FirstSeenNs, _firstSeen);
         row.Append("\",\"last_seen\":\""u8);
-        row.Time(c.LastSeenNs);
+        row.Time(c.LastSeenNs, _lastSeen);
         row.Field("\",\"flows\":"u8, (uint)c.FlowCount);
         row.Append("}"u8);
         return row.Length;
@@ -128,7 +129,7 @@ internal sealed class ConversationJsonRow
     private static readonly byte[]?[] FlagsTexts = new byte[]?[(int)TcpFlags.Ae << 1];
 
     /// <summary>Appends to a span; every row fits (<see cref="MaxLength"/>), so running out is a bug.</summary>
-    private ref struct Writer(Span<byte> destination, ConversationJsonRow table)
+    private ref struct Writer(Span<byte> destination)
     {
         private readonly Span<byte> _destination = destination;
 
@@ -175,7 +176,7 @@ internal sealed class ConversationJsonRow
         /// A time as <see cref="TryWriteTime"/> writes it; the date and clock part is copied when the row before had the
         /// same second (rows in first-seen order mostly do), so only the nine fraction digits are worked out.
         /// </summary>
-        public void Time(long unixNs)
+        public void Time(long unixNs, SecondText last)
         {
             if (unixNs < 0)
             {
@@ -184,15 +185,23 @@ internal sealed class ConversationJsonRow
             }
 
             long seconds = Math.DivRem(unixNs, 1_000_000_000, out long nanos);
-            if (seconds != table._second)
+            if (seconds != last.Second)
             {
-                WriteSecond(seconds, table._secondText);
-                table._second = seconds;
+                WriteSecond(seconds, last.Text);
+                last.Second = seconds;
             }
 
-            Append(table._secondText);
+            Append(last.Text);
             WriteFraction((uint)nanos, _destination[Length..]);
             Length += TimeLength - SecondLength;
         }
+    }
+
+    /// <summary>A second since 1970 and its text (<see cref="WriteSecond"/>).</summary>
+    private sealed class SecondText
+    {
+        public long Second { get; set; } = -1;
+
+        public byte[] Text { get; } = new byte[SecondLength];
     }
 }

@@ -177,6 +177,8 @@ internal static class ReplayJsonWriter
         var rows = new ConversationJsonRow();
         for (int i = 0; i < table.Count; i++)
         {
+            table.Prefetch(i + RowsPrefetchedAhead);
+
             // A raw value is copied as it is, leading whitespace included: that puts each row on a line of its own.
             int length = rows.Write(in table.RowAt(i), row[RowIndent.Length..]);
             json.WriteRawValue(row[..(RowIndent.Length + length)], skipInputValidation: true);
@@ -189,6 +191,9 @@ internal static class ReplayJsonWriter
 
         json.WriteEndArray();
     }
+
+    /// <summary>How many rows ahead of the one being written the table's rows are asked for.</summary>
+    private const int RowsPrefetchedAhead = 8;
 
     /// <summary>A new line and the indentation of the conversation array's elements.</summary>
     private static ReadOnlySpan<byte> RowIndent => "\n    "u8;

@@ -1,5 +1,7 @@
 using System.Collections;
 using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.X86;
 
 namespace NerfEngine.Sensor.Flows;
 
@@ -30,6 +32,24 @@ public sealed class ConversationTable : IReadOnlyList<Conversation>
 
     /// <summary>The row at <paramref name="position"/> in summary order, for writers that format rows without making records.</summary>
     internal ref readonly ConversationRow RowAt(int position) => ref _rows[_order[position]];
+
+    /// <summary>
+    /// Asks for the cache lines of the row at <paramref name="position"/> (a hint: it never faults), for a writer going
+    /// through the table in order. Summary order jumps across the ledger's megabytes of rows, and without it formatting
+    /// a row began with a wait for memory.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal unsafe void Prefetch(int position)
+    {
+        if (Sse.IsSupported && (uint)position < (uint)_order.Length)
+        {
+            byte* row = (byte*)Unsafe.AsPointer(ref _rows[_order[position]]);
+            for (int line = 0; line < sizeof(ConversationRow); line += 64)
+            {
+                Sse.Prefetch0(row + line);
+            }
+        }
+    }
 
     /// <inheritdoc />
     public IEnumerator<Conversation> GetEnumerator()
