@@ -22,6 +22,11 @@ public static partial class PacketParser
     private const int LinuxSll2HeaderLength = 20;
 
     /// <summary>Parses one frame.</summary>
+    /// <remarks>
+    /// Inlined into its callers: a replay's read-ahead loop calls it for every record, and the call (through the
+    /// precompiled image's indirection cell and stub, with the packet returned through memory) cost a two-thread replay
+    /// about 3% of its CPU.
+    /// </remarks>
     /// <param name="frame">The captured bytes, starting at the link-layer header.</param>
     /// <param name="packet">The fields read; defaults past the point where parsing stopped.</param>
     /// <param name="originalLength">
@@ -34,7 +39,7 @@ public static partial class PacketParser
     /// </param>
     /// <param name="hasVlan">Whether <paramref name="vlanTci"/> is valid (TP_STATUS_VLAN_VALID).</param>
     /// <param name="linkType">How the frame starts; Ethernet unless a capture file says otherwise.</param>
-    [MethodImpl(HotPath.Optimize)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | HotPath.Optimize)]
     public static ParseOutcome Parse(
         ReadOnlySpan<byte> frame,
         out ParsedPacket packet,
