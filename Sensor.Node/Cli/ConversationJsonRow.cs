@@ -10,8 +10,8 @@ namespace NerfEngine.Sensor.Cli;
 /// Conversations of <c>replay --json</c> as compact JSON objects, written byte by byte. A 2 GB capture has 100,000 of
 /// them: through a JSON writer, each field was a call that checked its value for characters to escape, and the table
 /// cost as much as a tenth of the replay. Nothing here can need escaping: the names are fixed, the values are numbers,
-/// addresses, times and TCP flag names. One instance writes one table: it remembers the text of the last second each
-/// time field had, since rows in first-seen order mostly share it.
+/// addresses, times and TCP flag names. One instance writes one table, on one thread: it remembers the text of the last
+/// second each time field had, since consecutive rows in first-seen order mostly share it.
 /// </summary>
 internal sealed class ConversationJsonRow
 {
@@ -91,24 +91,24 @@ internal sealed class ConversationJsonRow
     {
         DateTime time = DateTime.UnixEpoch.AddTicks(seconds * TimeSpan.TicksPerSecond);
         (int year, int month, int day) = time;
-        DecimalText.Fixed(text[..4], (uint)year);
+        DecimalText.WritePadded(text[..4], (uint)year);
         text[4] = (byte)'-';
-        DecimalText.Fixed(text.Slice(5, 2), (uint)month);
+        DecimalText.WritePadded(text.Slice(5, 2), (uint)month);
         text[7] = (byte)'-';
-        DecimalText.Fixed(text.Slice(8, 2), (uint)day);
+        DecimalText.WritePadded(text.Slice(8, 2), (uint)day);
         text[10] = (byte)'T';
-        DecimalText.Fixed(text.Slice(11, 2), (uint)time.Hour);
+        DecimalText.WritePadded(text.Slice(11, 2), (uint)time.Hour);
         text[13] = (byte)':';
-        DecimalText.Fixed(text.Slice(14, 2), (uint)time.Minute);
+        DecimalText.WritePadded(text.Slice(14, 2), (uint)time.Minute);
         text[16] = (byte)':';
-        DecimalText.Fixed(text.Slice(17, 2), (uint)time.Second);
+        DecimalText.WritePadded(text.Slice(17, 2), (uint)time.Second);
         text[19] = (byte)'.';
     }
 
     /// <summary>Nanoseconds as nine digits and the closing <c>Z</c>.</summary>
     private static void WriteFraction(uint nanos, Span<byte> text)
     {
-        DecimalText.Fixed(text[..9], nanos);
+        DecimalText.WritePadded(text[..9], nanos);
         text[9] = (byte)'Z';
     }
 
@@ -173,8 +173,9 @@ internal sealed class ConversationJsonRow
         }
 
         /// <summary>
-        /// A time as <see cref="TryWriteTime"/> writes it; the date and clock part is copied when the row before had the
-        /// same second (rows in first-seen order mostly do), so only the nine fraction digits are worked out.
+        /// A time as <see cref="TryWriteTime"/> writes it; the date and clock part is copied when this field of the row
+        /// before had the same second (first-seen times in table order mostly do; last-seen times often), so only the nine
+        /// fraction digits are worked out.
         /// </summary>
         public void Time(long unixNs, SecondText last)
         {

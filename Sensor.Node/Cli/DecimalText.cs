@@ -22,7 +22,7 @@ internal static class DecimalText
     public static int Write(Span<byte> destination, ulong value)
     {
         int digits = CountDigits(value);
-        Fixed(destination[..digits], value);
+        WritePadded(destination[..digits], value);
         return digits;
     }
 
@@ -30,7 +30,7 @@ internal static class DecimalText
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int CountDigits(ulong value)
     {
-        // floor(log10) from floor(log2) (1233/4096 ≈ log10 2), one short at most: one comparison settles it.
+        // The digit count from floor(log2) (1233/4096 ≈ log10 2) is exact or one short: one comparison settles it.
         int estimate = ((BitOperations.Log2(value | 1) + 1) * 1233) >> 12;
         return estimate + ((value | 1) >= PowersOf10[estimate] ? 1 : 0);
     }
@@ -40,7 +40,7 @@ internal static class DecimalText
     /// <paramref name="destination"/>, with leading zeros (a time's fields, a fraction of nine digits).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Fixed(Span<byte> destination, ulong value)
+    public static void WritePadded(Span<byte> destination, ulong value)
     {
         ReadOnlySpan<byte> pairs = Pairs;
         int at = destination.Length;

@@ -275,7 +275,15 @@ internal static class ReplayJsonWriter
     /// <summary>ISO 8601 UTC with nanoseconds, so times round-trip exactly.</summary>
     internal static string FormatTime(long unixNs)
     {
-        var whole = DateTimeOffset.FromUnixTimeSeconds(Math.DivRem(unixNs, 1_000_000_000, out long nanos));
+        // Floored: a time before 1970 is the second before it plus a positive fraction (-1 ns is 23:59:59.999999999).
+        long seconds = Math.DivRem(unixNs, 1_000_000_000, out long nanos);
+        if (nanos < 0)
+        {
+            seconds--;
+            nanos += 1_000_000_000;
+        }
+
+        var whole = DateTimeOffset.FromUnixTimeSeconds(seconds);
         return whole.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture) + "." + nanos.ToString("D9", CultureInfo.InvariantCulture) + "Z";
     }
 

@@ -55,7 +55,7 @@ public sealed class ConversationLedger
     public const int DefaultMaxConversations = 100_000;
 
     /// <summary>Fixed: the ledger's bucket layout never shows in its output, so no per-run seed is needed.</summary>
-    private const ulong HashSeed = 0x6E65_7266_6C65_6467;
+    internal const ulong HashSeed = 0x6E65_7266_6C65_6467;
 
     /// <summary>Rows in insertion order, [0, <see cref="Count"/>), <see cref="ConversationRows.ChunkRows"/> a chunk;
     /// <see cref="_buckets"/> index into them.</summary>
@@ -139,7 +139,11 @@ public sealed class ConversationLedger
         row.FromB += fromB;
         row.FirstSeenNs = Math.Min(row.FirstSeenNs, flow.FirstSeenNs);
         row.LastSeenNs = Math.Max(row.LastSeenNs, flow.LastSeenNs);
-        row.FlowCount++;
+        if (row.FlowCount < int.MaxValue)
+        {
+            // Saturates: past int.MaxValue flows the count would turn negative in the summary.
+            row.FlowCount++;
+        }
     }
 
     /// <summary>A bucket naming row <paramref name="index"/>, tagged with its hash's upper half.</summary>
@@ -244,6 +248,11 @@ public sealed class ConversationLedger
             foreach (ulong offset in offsets)
             {
                 starts[(int)(offset >> shift) & digitMask]++;
+            }
+
+            if (starts[(int)(offsets[0] >> shift) & digitMask] == count)
+            {
+                continue; // every time has this digit: the pass would keep the order as it is
             }
 
             for (int digit = 0, start = 0; digit < starts.Length; digit++)

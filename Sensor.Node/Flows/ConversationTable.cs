@@ -43,10 +43,11 @@ public sealed class ConversationTable : IReadOnlyList<Conversation>
     {
         if (Sse.IsSupported && (uint)position < (uint)_order.Length)
         {
+            // Every line the row touches: rows are not line-aligned, so one may start late in a line and spill into one more.
             byte* row = (byte*)Unsafe.AsPointer(ref _rows[_order[position]]);
-            for (int line = 0; line < sizeof(ConversationRow); line += 64)
+            for (nuint line = (nuint)row & ~(nuint)63; line < (nuint)(row + sizeof(ConversationRow)); line += 64)
             {
-                Sse.Prefetch0(row + line);
+                Sse.Prefetch0((void*)line);
             }
         }
     }

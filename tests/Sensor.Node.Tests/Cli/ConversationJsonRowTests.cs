@@ -108,4 +108,22 @@ public sealed class ConversationJsonRowTests
             Assert.Equal(ReplayJsonWriter.FormatTime(times[i + 1]), row.RootElement.GetProperty("last_seen").GetString());
         }
     }
+
+    [Theory]
+    [InlineData(-1L, "1969-12-31T23:59:59.999999999Z")]
+    [InlineData(-7L, "1969-12-31T23:59:59.999999993Z")]
+    [InlineData(-1_000_000_000L, "1969-12-31T23:59:59.000000000Z")]
+    [InlineData(-1_500_000_000L, "1969-12-31T23:59:58.500000000Z")]
+    [InlineData(long.MinValue, "1677-09-21T00:12:43.145224192Z")]
+    public void A_time_before_1970_is_the_second_before_it_and_a_positive_fraction(long unixNs, string expected)
+    {
+        Assert.Equal(expected, ReplayJsonWriter.FormatTime(unixNs));
+
+        ConversationRow source = Row("v4");
+        source.FirstSeenNs = unixNs;
+        Span<byte> buffer = stackalloc byte[ConversationJsonRow.MaxLength];
+        int length = new ConversationJsonRow().Write(in source, buffer);
+        using JsonDocument row = JsonDocument.Parse(buffer[..length].ToArray());
+        Assert.Equal(expected, row.RootElement.GetProperty("first_seen").GetString());
+    }
 }

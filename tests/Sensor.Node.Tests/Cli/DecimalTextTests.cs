@@ -45,16 +45,16 @@ public sealed class DecimalTextTests
     }
 
     [Fact]
-    public void Fixed_width_pads_with_zeros_and_keeps_the_last_digits()
+    public void Padded_digits_fill_the_width_with_zeros_and_keep_the_last_digits()
     {
         Span<byte> text = stackalloc byte[9];
-        DecimalText.Fixed(text, 5_000_000);
+        DecimalText.WritePadded(text, 5_000_000);
         Assert.Equal("005000000", Encoding.ASCII.GetString(text));
-        DecimalText.Fixed(text[..4], 2023);
+        DecimalText.WritePadded(text[..4], 2023);
         Assert.Equal("2023", Encoding.ASCII.GetString(text[..4]));
-        DecimalText.Fixed(text[..1], 7);
+        DecimalText.WritePadded(text[..1], 7);
         Assert.Equal("7", Encoding.ASCII.GetString(text[..1]));
-        DecimalText.Fixed(text[..2], 123);
+        DecimalText.WritePadded(text[..2], 123);
         Assert.Equal("23", Encoding.ASCII.GetString(text[..2]));
     }
 

@@ -9,10 +9,13 @@ namespace NerfEngine.Tests.SensorNode.Flows;
 public sealed class ConversationLedgerTests
 {
     /// <summary>An ended UDP flow from 10.(i)/16 port 1000+i to 10.255.0.1:53, first seen at <paramref name="firstSeenNs"/>.</summary>
-    private static FlowSummary Flow(int i, long firstSeenNs, ulong packets = 1)
+    private static FlowSummary Flow(int i, long firstSeenNs, ulong packets = 1) =>
+        UdpFlow($"10.{(i >> 8) & 0xFF}.{i & 0xFF}.1", firstSeenNs, packets, (ushort)(1000 + (i % 60000)));
+
+    /// <summary>An ended UDP flow from <paramref name="source"/>:<paramref name="sourcePort"/> to 10.255.0.1:53.</summary>
+    private static FlowSummary UdpFlow(string source, long firstSeenNs, ulong packets, ushort sourcePort = 1000)
     {
-        string source = $"10.{(i >> 8) & 0xFF}.{i & 0xFF}.1";
-        byte[] frame = Ethernet(EtherTypes.Ipv4, Ipv4(source, "10.255.0.1", IpProtocols.Udp, Udp((ushort)(1000 + (i % 60000)), 53)));
+        byte[] frame = Ethernet(EtherTypes.Ipv4, Ipv4(source, "10.255.0.1", IpProtocols.Udp, Udp(sourcePort, 53)));
         Assert.True(PacketParser.Parse(frame, out ParsedPacket packet).IsSuccess());
         FlowKey key = FlowKey.FromPacket(in packet, vlanAware: false, out bool senderIsA);
         var sent = new FlowDirectionTotals(packets, packets * 28, packets * (ulong)frame.Length, TcpFlags.None);
@@ -45,6 +48,29 @@ public sealed class ConversationLedgerTests
             Assert.Equal(2, row.FlowCount);
             Assert.Equal(i * 1000L + 1, row.FirstSeenNs);
         }
+    }
+
+    [Fact]
+    public void Keys_whose_hashes_share_the_bucket_and_the_tag_keep_rows_of_their_own()
+    {
+        // Found by search: these two keys' hashes agree in the upper half (the bucket's tag) and in the bits that pick
+        // one of the first 1,024 buckets, so the second probes the first's bucket, sees its tag match and must compare keys.
+        FlowSummary first = UdpFlow("10.7.45.99", firstSeenNs: 1, packets: 1);
+        FlowSummary second = UdpFlow("10.21.111.140", firstSeenNs: 2, packets: 5);
+        ulong firstHash = first.Key.GetHash(ConversationLedger.HashSeed);
+        ulong secondHash = second.Key.GetHash(ConversationLedger.HashSeed);
+        Assert.Equal(firstHash >> 32, secondHash >> 32);
+        Assert.Equal(firstHash & 1023, secondHash & 1023);
+
+        var ledger = new ConversationLedger();
+        ledger.Add(in first);
+        ledger.Add(in second);
+        ledger.Add(in first);
+
+        ConversationTable table = ledger.GetConversations();
+        Assert.Equal(2, table.Count);
+        Assert.Equal(("10.7.45.99", 2ul, 2), (table[0].Source.ToString(), table[0].Forward.Packets, table[0].FlowCount));
+        Assert.Equal(("10.21.111.140", 5ul, 1), (table[1].Source.ToString(), table[1].Forward.Packets, table[1].FlowCount));
     }
 
     [Fact]
