@@ -221,6 +221,11 @@ public sealed class ConversationLedger
     internal static int[] OrderByTime(ReadOnlySpan<long> times)
     {
         int count = times.Length;
+        if (count == 0)
+        {
+            return [];
+        }
+
         long earliest = long.MaxValue;
         long latest = long.MinValue;
         foreach (long time in times)
@@ -237,7 +242,7 @@ public sealed class ConversationLedger
             order[i] = i;
         }
 
-        ulong span = count == 0 ? 0 : unchecked((ulong)(latest - earliest));
+        ulong span = unchecked((ulong)(latest - earliest));
         var sortedOffsets = new ulong[count];
         var sortedOrder = new int[count];
         var starts = new int[1 << RadixBits];
